@@ -1,0 +1,529 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.lettuce.core.SslOptions;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Redis Cluster of {@code redis-server} processes on free loopback ports, formed
+ * without {@code redis-cli} (CLUSTER MEET, ADDSLOTSRANGE, REPLICATE) and returned only
+ * once every node reports {@code cluster_state:ok} and every replica is in sync.
+ *
+ * <pre class="code">
+ * try (LocalRedisCluster cluster = LocalRedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
+ *     ClusterNode master = cluster.masterForKey("user:{42}:cart");
+ *     cluster.kill(master);
+ *     cluster.awaitHealthy(); // a replica has taken over
+ * }
+ * </pre>
+ *
+ * <p>
+ * {@link #close()} stops every process by pid. A JVM shutdown hook does the same if a
+ * test never closes the cluster, and a cluster that starts stops the processes of
+ * clusters whose JVM was killed before its hook could run.
+ */
+public final class LocalRedisCluster extends AbstractRedisCluster {
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalRedisCluster.class);
+
+	private static final String HOST = "127.0.0.1";
+
+	private final Builder settings;
+
+	private final Path folder;
+
+	private final Map<ClusterNode, NodeFiles> files = new ConcurrentHashMap<>();
+
+	private final Map<ClusterNode, Process> processes = new ConcurrentHashMap<>();
+
+	private LocalRedisCluster(Builder settings) {
+		super(settings.awaitTimeout);
+		this.settings = settings;
+		Path base = Path.of(System.getProperty("java.io.tmpdir"), "slotwise-redis");
+		NodeProcesses.reapOrphans(base);
+		this.folder = base.resolve("cluster-" + UUID.randomUUID().toString().substring(0, 8));
+		try {
+			Files.createDirectories(this.folder);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not create " + this.folder, ex);
+		}
+		NodeProcesses.claim(this.folder);
+	}
+
+	/**
+	 * A builder with the defaults: 3 masters, 1 replica each, a 1 s node timeout, the
+	 * binary {@link RedisServerBinary#find()} finds.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Start a cluster with the defaults.
+	 * @return a started, healthy cluster
+	 */
+	public static LocalRedisCluster start() {
+		return builder().start();
+	}
+
+	/**
+	 * The {@code redis-server} this cluster runs.
+	 * @return the binary
+	 */
+	public RedisServerBinary binary() {
+		return Objects.requireNonNull(this.settings.binary);
+	}
+
+	/**
+	 * The folder that holds each node's configuration, data and log.
+	 * @return the folder
+	 */
+	public Path folder() {
+		return this.folder;
+	}
+
+	/**
+	 * The process id of a node that is running or paused.
+	 * @param node the node
+	 * @return its pid
+	 */
+	public long pid(ClusterNode node) {
+		Process process = this.processes.get(node);
+		if (process == null) {
+			throw new IllegalStateException(node + " has no process (was it killed?)");
+		}
+		return process.pid();
+	}
+
+	/**
+	 * The pids of every process this cluster has running now.
+	 * @return the pids
+	 */
+	public List<Long> pids() {
+		return this.processes.values().stream().map(Process::pid).toList();
+	}
+
+	@Override
+	public Map<String, String> springProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.cluster.nodes", nodesProperty());
+		if (this.settings.username != null) {
+			properties.put("spring.data.redis.username", this.settings.username);
+		}
+		if (this.settings.password != null) {
+			properties.put("spring.data.redis.password", this.settings.password);
+		}
+		if (this.settings.tls != null) {
+			properties.put("spring.data.redis.ssl.enabled", "true");
+			properties.put("spring.data.redis.ssl.bundle", "slotwise-test");
+			properties.put("spring.ssl.bundle.pem.slotwise-test.truststore.certificate",
+					this.settings.tls.caCertificate().toUri().toString());
+		}
+		return properties;
+	}
+
+	private LocalRedisCluster startAll() {
+		try {
+			useAdmin(new ClusterAdmin(credentials(), sslOptions(), Duration.ofSeconds(5)));
+			int count = this.settings.masters * (1 + this.settings.replicasPerMaster);
+			List<ClusterNode> started = new ArrayList<>();
+			Set<Integer> taken = new HashSet<>();
+			for (int i = 0; i < count; i++) {
+				started.add(startNew("node-" + i, taken));
+			}
+			form(started, this.settings.masters);
+			logger.info("Started Redis Cluster of {} masters and {} replicas each from {} in {}: {}",
+					this.settings.masters, this.settings.replicasPerMaster, this.settings.binary, this.folder, started);
+			return this;
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	private ClusterNode startNew(String name, Set<Integer> taken) {
+		IllegalStateException failure = null;
+		for (int attempt = 0; attempt < 5; attempt++) {
+			NodeFiles node = new NodeFiles(this.folder.resolve(name), freePort(taken), freePort(taken));
+			try {
+				Process process = launch(node);
+				ClusterNode started = new ClusterNode(name, HOST, node.port, admin()
+					.call(new ClusterNode(name, HOST, node.port, "?"), (commands) -> commands.clusterMyId()));
+				this.files.put(started, node);
+				this.processes.put(started, process);
+				return started;
+			}
+			catch (IllegalStateException ex) {
+				// Most likely another process took a port between our check and the bind.
+				failure = ex;
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	private Process launch(NodeFiles node) {
+		try {
+			Files.createDirectories(node.folder);
+			Files.write(node.folder.resolve("redis.conf"), configuration(node));
+			Process process = new ProcessBuilder(binary().path().toString(), "redis.conf")
+				.directory(node.folder.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(node.folder.resolve("redis.log").toFile())
+				.start();
+			NodeProcesses.register(this.folder, process);
+			ClusterNode probe = new ClusterNode(node.folder.getFileName().toString(), HOST, node.port, "?");
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			while (!admin().answers(probe)) {
+				if (!process.isAlive() || System.nanoTime() > deadline) {
+					String log = Files.exists(node.folder.resolve("redis.log"))
+							? Files.readString(node.folder.resolve("redis.log")) : "";
+					if (process.isAlive()) {
+						NodeProcesses.kill(process.toHandle());
+					}
+					throw new IllegalStateException("redis-server " + binary() + " did not start on port " + node.port
+							+ " (exit " + (process.isAlive() ? "none" : process.exitValue()) + "). Its log:\n" + log);
+				}
+				Thread.onSpinWait();
+			}
+			return process;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start redis-server " + binary() + ": " + ex.getMessage() + ". "
+					+ RedisServerBinary.INSTALL_HINT, ex);
+		}
+	}
+
+	private List<String> configuration(NodeFiles node) {
+		List<String> lines = new ArrayList<>();
+		if (this.settings.tls != null) {
+			lines.add("port 0");
+			lines.add("tls-port " + node.port);
+			lines.add("tls-cluster yes");
+			lines.add("tls-replication yes");
+			lines.add("tls-auth-clients no");
+			lines.add("tls-cert-file " + this.settings.tls.certificate());
+			lines.add("tls-key-file " + this.settings.tls.privateKey());
+			lines.add("tls-ca-cert-file " + this.settings.tls.caCertificate());
+		}
+		else {
+			lines.add("port " + node.port);
+		}
+		lines.addAll(List.of("bind " + HOST, "cluster-enabled yes", "cluster-config-file nodes.conf",
+				"cluster-port " + node.busPort, "cluster-node-timeout " + this.settings.nodeTimeout.toMillis(),
+				// Any replica may take over, however long its link was down: tests kill
+				// and pause at will.
+				"cluster-replica-validity-factor 0", "cluster-allow-replica-migration no", "dir " + node.folder,
+				"save \"\"", "appendonly no", "protected-mode no", "daemonize no", "logfile \"\"",
+				"repl-diskless-sync yes", "repl-diskless-sync-delay 0"));
+		if (this.settings.username != null) {
+			lines.add("user default off");
+			lines.add("user " + this.settings.username + " on >" + this.settings.password + " ~* &* +@all");
+			lines.add("masteruser " + this.settings.username);
+			lines.add("masterauth " + this.settings.password);
+		}
+		else if (this.settings.password != null) {
+			lines.add("requirepass " + this.settings.password);
+			lines.add("masterauth " + this.settings.password);
+		}
+		lines.addAll(this.settings.config);
+		lines.addAll(this.settings.perNodeConfig.apply(new NodePorts(node.port, node.busPort)));
+		return lines;
+	}
+
+	private ClusterAdmin.@Nullable Credentials credentials() {
+		return (this.settings.password != null)
+				? new ClusterAdmin.Credentials(this.settings.username, this.settings.password) : null;
+	}
+
+	private @Nullable SslOptions sslOptions() {
+		return (this.settings.tls != null)
+				? SslOptions.builder().jdkSslProvider().trustManager(this.settings.tls.caCertificate().toFile()).build()
+				: null;
+	}
+
+	private static int freePort(Set<Integer> taken) {
+		for (int attempt = 0; attempt < 100; attempt++) {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.setReuseAddress(false);
+				socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+				int port = socket.getLocalPort();
+				if (taken.add(port)) {
+					return port;
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not find a free port on " + HOST, ex);
+			}
+		}
+		throw new IllegalStateException("Could not find a free port on " + HOST);
+	}
+
+	@Override
+	ClusterAdmin.InternalAddress internalAddress(ClusterNode node) {
+		NodeFiles nodeFiles = this.files.get(node);
+		return new ClusterAdmin.InternalAddress(HOST, nodeFiles.port, nodeFiles.busPort);
+	}
+
+	@Override
+	void signalKill(ClusterNode node) {
+		Process process = this.processes.remove(node);
+		if (process == null) {
+			throw new IllegalStateException(node + " is not running");
+		}
+		NodeProcesses.kill(process.toHandle());
+	}
+
+	@Override
+	void signalPause(ClusterNode node) {
+		NodeProcesses.signal(process(node).toHandle(), "STOP");
+	}
+
+	@Override
+	void signalResume(ClusterNode node) {
+		NodeProcesses.signal(process(node).toHandle(), "CONT");
+	}
+
+	private Process process(ClusterNode node) {
+		Process process = this.processes.get(node);
+		if (process == null) {
+			throw new IllegalStateException(node + " is not running");
+		}
+		return process;
+	}
+
+	@Override
+	void startAgain(ClusterNode node) {
+		this.processes.put(node, launch(this.files.get(node)));
+	}
+
+	/**
+	 * Stop every process this cluster started, by pid, and delete its folder.
+	 */
+	@Override
+	public void close() {
+		try {
+			for (Process process : List.copyOf(this.processes.values())) {
+				NodeProcesses.kill(process.toHandle());
+			}
+			this.processes.clear();
+		}
+		finally {
+			super.close();
+			Folders.deleteRecursively(this.folder);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LocalRedisCluster" + nodes();
+	}
+
+	/**
+	 * The two ports a node listens on.
+	 *
+	 * @param port the client port
+	 * @param busPort the cluster bus port
+	 */
+	public record NodePorts(int port, int busPort) {
+	}
+
+	private record NodeFiles(Path folder, int port, int busPort) {
+	}
+
+	/**
+	 * Settings for a {@link LocalRedisCluster}.
+	 */
+	public static final class Builder {
+
+		private int masters = 3;
+
+		private int replicasPerMaster = 1;
+
+		private Duration nodeTimeout = Duration.ofSeconds(1);
+
+		private Duration awaitTimeout = Duration.ofSeconds(60);
+
+		private @Nullable RedisServerBinary binary;
+
+		private final List<String> config = new ArrayList<>();
+
+		private Function<NodePorts, List<String>> perNodeConfig = (ports) -> List.of();
+
+		private @Nullable String username;
+
+		private @Nullable String password;
+
+		private @Nullable TlsMaterial tls;
+
+		private Builder() {
+		}
+
+		/**
+		 * How many masters share the 16384 slots (at least 1; 3 for automatic failover).
+		 * @param masters the number of masters
+		 * @return this builder
+		 */
+		public Builder masters(int masters) {
+			if (masters < 1 || masters > 100) {
+				throw new IllegalArgumentException("masters must be between 1 and 100, not " + masters);
+			}
+			this.masters = masters;
+			return this;
+		}
+
+		/**
+		 * How many replicas each master gets.
+		 * @param replicasPerMaster the number of replicas per master (0 or more)
+		 * @return this builder
+		 */
+		public Builder replicasPerMaster(int replicasPerMaster) {
+			if (replicasPerMaster < 0 || replicasPerMaster > 10) {
+				throw new IllegalArgumentException(
+						"replicasPerMaster must be between 0 and 10, not " + replicasPerMaster);
+			}
+			this.replicasPerMaster = replicasPerMaster;
+			return this;
+		}
+
+		/**
+		 * The {@code cluster-node-timeout}: how long a node may be unreachable before its
+		 * replica takes over.
+		 * @param nodeTimeout the node timeout (at least 100 ms)
+		 * @return this builder
+		 */
+		public Builder nodeTimeout(Duration nodeTimeout) {
+			if (nodeTimeout.toMillis() < 100) {
+				throw new IllegalArgumentException("nodeTimeout must be at least 100ms, not " + nodeTimeout);
+			}
+			this.nodeTimeout = nodeTimeout;
+			return this;
+		}
+
+		/**
+		 * How long to wait for the cluster to form or become healthy.
+		 * @param awaitTimeout the limit
+		 * @return this builder
+		 */
+		public Builder awaitTimeout(Duration awaitTimeout) {
+			this.awaitTimeout = awaitTimeout;
+			return this;
+		}
+
+		/**
+		 * The binary to run instead of the one {@link RedisServerBinary#find()} finds.
+		 * @param binary the binary
+		 * @return this builder
+		 */
+		public Builder binary(RedisServerBinary binary) {
+			this.binary = binary;
+			return this;
+		}
+
+		/**
+		 * Extra {@code redis.conf} lines for every node.
+		 * @param lines the lines
+		 * @return this builder
+		 */
+		public Builder config(String... lines) {
+			this.config.addAll(List.of(lines));
+			return this;
+		}
+
+		/**
+		 * Extra {@code redis.conf} lines that depend on a node's ports (for example
+		 * {@code cluster-announce-port}).
+		 * @param perNodeConfig the lines for a node's ports
+		 * @return this builder
+		 */
+		public Builder perNodeConfig(Function<NodePorts, List<String>> perNodeConfig) {
+			this.perNodeConfig = perNodeConfig;
+			return this;
+		}
+
+		/**
+		 * Require a password ({@code requirepass}) from clients and replicas.
+		 * @param password the password
+		 * @return this builder
+		 */
+		public Builder password(String password) {
+			this.username = null;
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Turn the {@code default} user off and allow only this ACL user (replicas
+		 * authenticate as it too).
+		 * @param username the user
+		 * @param password its password
+		 * @return this builder
+		 */
+		public Builder aclUser(String username, String password) {
+			this.username = username;
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Serve clients, replication and the cluster bus over TLS only.
+		 * @param tls certificates, for example from {@link TlsMaterial#generate(Path)}
+		 * @return this builder
+		 */
+		public Builder tls(TlsMaterial tls) {
+			this.tls = tls;
+			return this;
+		}
+
+		/**
+		 * Start the processes and form the cluster.
+		 * @return a healthy cluster
+		 */
+		public LocalRedisCluster start() {
+			if (this.binary == null) {
+				this.binary = RedisServerBinary.find();
+			}
+			return new LocalRedisCluster(this).startAll();
+		}
+
+	}
+
+}
