@@ -1,0 +1,82 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.autoconfigure.cluster;
+
+import dev.slotwise.cluster.AddressMap;
+import dev.slotwise.cluster.FailoverTuning;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.resource.DnsResolvers;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Tunes the Lettuce cluster client that Spring Boot's own Redis auto-configuration
+ * builds: Slotwise adds customizers, never a second connection factory. Nodes,
+ * credentials and SSL come from {@code spring.data.redis.*}.
+ */
+@AutoConfiguration(before = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClusterClient.class, DataRedisAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "slotwise.cluster.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SlotwiseClusterProperties.class)
+public final class ClusterConnectionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FailoverTuning slotwiseFailoverTuning(SlotwiseClusterProperties properties,
+			ObjectProvider<DataRedisProperties> redisProperties) {
+		return FailoverTuningFactory.create(properties, redisProperties.getIfAvailable());
+	}
+
+	@Bean
+	LettuceClientOptionsBuilderCustomizer slotwiseClientOptionsCustomizer(FailoverTuning tuning,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		if (details == null || details.getCluster() == null || details.getCluster().getNodes().isEmpty()) {
+			throw new ClusterNodesMissingException();
+		}
+		return tuning::applyTo;
+	}
+
+	@Bean
+	LettuceClientConfigurationBuilderCustomizer slotwiseClientConfigurationCustomizer(FailoverTuning tuning) {
+		return (builder) -> builder.commandTimeout(tuning.commandTimeout());
+	}
+
+	@Bean
+	ClientResourcesBuilderCustomizer slotwiseAddressMapCustomizer(SlotwiseClusterProperties properties) {
+		AddressMap addressMap = FailoverTuningFactory.addressMap(properties);
+		return (builder) -> {
+			if (!addressMap.isEmpty()) {
+				builder.socketAddressResolver(addressMap.socketAddressResolver(DnsResolvers.JVM_DEFAULT));
+			}
+		};
+	}
+
+}
