@@ -17,6 +17,7 @@
 package dev.slotwise.test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,7 +40,8 @@ final class ClusterRegistry {
 
 	static Key key(Class<?> testClass, LocalRedisClusterTest settings) {
 		Class<?> owner = (settings.lifecycle() == LocalRedisClusterTest.Lifecycle.CLASS) ? testClass : null;
-		return new Key(owner, settings.masters(), settings.replicasPerMaster(), settings.nodeTimeoutMillis());
+		return new Key(owner, settings.masters(), settings.replicasPerMaster(), settings.nodeTimeoutMillis(),
+				List.of(settings.config()));
 	}
 
 	static LocalRedisCluster obtain(Key key) {
@@ -48,6 +50,7 @@ final class ClusterRegistry {
 					.masters(k.masters())
 					.replicasPerMaster(k.replicasPerMaster())
 					.nodeTimeout(Duration.ofMillis(k.nodeTimeoutMillis()))
+					.config(k.config().toArray(String[]::new))
 					.start());
 	}
 
@@ -68,7 +71,8 @@ final class ClusterRegistry {
 	/**
 	 * Which cluster: settings, and the owning class for class-scoped clusters.
 	 */
-	record Key(@Nullable Class<?> owner, int masters, int replicasPerMaster, long nodeTimeoutMillis) {
+	record Key(@Nullable Class<?> owner, int masters, int replicasPerMaster, long nodeTimeoutMillis,
+			List<String> config) {
 	}
 
 }

@@ -69,6 +69,13 @@ public @interface LocalRedisClusterTest {
 	long nodeTimeoutMillis() default 1000;
 
 	/**
+	 * Extra {@code redis.conf} lines for every node, for example
+	 * {@code "cluster-require-full-coverage no"}.
+	 * @return the lines
+	 */
+	String[] config() default {};
+
+	/**
 	 * Whether every key is removed before each test.
 	 * @return whether to flush
 	 */
