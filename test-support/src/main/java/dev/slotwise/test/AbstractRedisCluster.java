@@ -28,8 +28,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -181,6 +183,12 @@ abstract class AbstractRedisCluster implements RedisCluster {
 		if (slot < 0 || slot >= SlotHash.SLOT_COUNT) {
 			throw new IllegalArgumentException("Slot " + slot + " is outside 0.." + (SlotHash.SLOT_COUNT - 1));
 		}
+	}
+
+	@Override
+	public <T> T call(ClusterNode node, Function<RedisCommands<String, String>, T> commands) {
+		requireOwn(node);
+		return admin().call(node, commands);
 	}
 
 	@Override

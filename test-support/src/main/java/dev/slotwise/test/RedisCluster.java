@@ -18,7 +18,9 @@ package dev.slotwise.test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 
 /**
@@ -89,6 +91,16 @@ public interface RedisCluster extends AutoCloseable {
 	 * @return property names and values
 	 */
 	Map<String, String> springProperties();
+
+	/**
+	 * Run commands on one node directly, on a short-lived connection (for example
+	 * {@code DBSIZE} or {@code CLUSTER COUNTKEYSINSLOT} to check where data landed).
+	 * @param <T> the result type
+	 * @param node a running node
+	 * @param commands what to run
+	 * @return what it returned
+	 */
+	<T> T call(ClusterNode node, Function<RedisCommands<String, String>, T> commands);
 
 	/**
 	 * Stop a node with SIGKILL: no goodbye to its peers or clients.
