@@ -18,9 +18,6 @@ package dev.slotwise.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -282,16 +279,9 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 
 	private static int freePort(Set<Integer> taken) {
 		for (int attempt = 0; attempt < 100; attempt++) {
-			try (ServerSocket socket = new ServerSocket()) {
-				socket.setReuseAddress(false);
-				socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-				int port = socket.getLocalPort();
-				if (taken.add(port)) {
-					return port;
-				}
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not find a free port on " + HOST, ex);
+			int port = LoopbackPorts.free();
+			if (taken.add(port)) {
+				return port;
 			}
 		}
 		throw new IllegalStateException("Could not find a free port on " + HOST);

@@ -67,8 +67,8 @@ final class NodeProcesses {
 	}
 
 	static void kill(ProcessHandle process) {
-		// SIGCONT first: a stopped process only dies once it runs again on some systems.
-		signal(process, "CONT");
+		// SIGKILL ends a stopped (SIGSTOP) process too; nothing to do for one already
+		// gone.
 		process.destroyForcibly();
 		try {
 			process.onExit().get(10, TimeUnit.SECONDS);

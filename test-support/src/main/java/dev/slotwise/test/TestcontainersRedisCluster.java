@@ -16,11 +16,6 @@
 
 package dev.slotwise.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,7 +98,7 @@ public final class TestcontainersRedisCluster extends AbstractRedisCluster {
 
 	@SuppressWarnings("resource")
 	private ClusterNode startContainer(String name, DockerImageName image, Duration nodeTimeout) {
-		int hostPort = freePort();
+		int hostPort = LoopbackPorts.free();
 		GenericContainer<?> container = new GenericContainer<>(image).withNetwork(this.network)
 			.withNetworkAliases(name)
 			.withExposedPorts(REDIS_PORT)
@@ -187,16 +182,6 @@ public final class TestcontainersRedisCluster extends AbstractRedisCluster {
 		}
 		finally {
 			super.close();
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

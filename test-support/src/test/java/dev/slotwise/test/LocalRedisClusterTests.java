@@ -154,6 +154,18 @@ class LocalRedisClusterTests {
 		assertThat(small.folder()).doesNotExist();
 	}
 
+	@Test
+	void closeCopesWithANodeThatDiedOnItsOwnAndWithAPausedNode() {
+		LocalRedisCluster small = LocalRedisCluster.builder().masters(3).replicasPerMaster(0).start();
+		List<Long> pids = small.pids();
+		ProcessHandle crashed = ProcessHandle.of(small.pid(small.nodes().get(0))).orElseThrow();
+		crashed.destroyForcibly();
+		crashed.onExit().join();
+		small.pause(small.nodes().get(1));
+		small.close();
+		assertThat(pids).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
+	}
+
 	private static String readDirectly(ClusterNode node, String key) {
 		io.lettuce.core.RedisClient single = io.lettuce.core.RedisClient
 			.create(RedisURI.create("redis://" + node.address()));

@@ -16,11 +16,6 @@
 
 package dev.slotwise.autoconfigure.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +25,7 @@ import java.util.stream.Collectors;
 
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LoopbackPorts;
 import dev.slotwise.test.TlsMaterial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +57,7 @@ class ReachabilityIntegrationTests {
 			.masters(3)
 			.replicasPerMaster(0)
 			.perNodeConfig((ports) -> List.of(
-					"cluster-announce-port " + announced.computeIfAbsent(ports.port(), (port) -> unusedPort()),
+					"cluster-announce-port " + announced.computeIfAbsent(ports.port(), (port) -> LoopbackPorts.free()),
 					"cluster-announce-bus-port " + ports.busPort()))
 			.start()) {
 			String map = announced.entrySet()
@@ -116,16 +112,6 @@ class ReachabilityIntegrationTests {
 		assertThat(written.keySet().stream().map(cluster::masterForKey).distinct()).hasSize(cluster.masters().size());
 		written.forEach((key, value) -> redis.opsForValue().set(key, value));
 		written.forEach((key, value) -> assertThat(redis.opsForValue().get(key)).isEqualTo(value));
-	}
-
-	private static int unusedPort() {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }
