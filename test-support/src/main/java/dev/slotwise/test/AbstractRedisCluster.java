@@ -326,6 +326,10 @@ abstract class AbstractRedisCluster implements RedisCluster {
 				return Optional.of(node + " and " + reference + " disagree on who owns the slots");
 			}
 			RedisClusterNode myself = view.stream().filter((n) -> n.is(NodeFlag.MYSELF)).findFirst().orElseThrow();
+			if (myself.is(NodeFlag.UPSTREAM) && myself.getSlots().isEmpty()) {
+				// A restarted ex-master rejoins empty before it is turned into a replica.
+				return Optional.of(node + " is a master without slots; it has not settled as a replica yet");
+			}
 			if (myself.is(NodeFlag.REPLICA)) {
 				Map<String, String> replication = admin.info(node, "replication");
 				if (!"up".equals(replication.get("master_link_status"))

@@ -147,7 +147,8 @@ public interface RedisCluster extends AutoCloseable {
 
 	/**
 	 * Wait until every running node reports {@code cluster_state:ok}, all nodes agree on
-	 * who owns every slot, and every running replica is in sync with its master.
+	 * who owns every slot, every running master owns slots (a restarted ex-master has
+	 * settled as a replica), and every running replica is in sync with its master.
 	 * @throws IllegalStateException with what was last seen if that does not happen in
 	 * time
 	 */
