@@ -1,0 +1,658 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cluster.RedisOutage;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import io.github.resilience4j.core.IntervalFunction;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.core.types.Expiration;
+
+/**
+ * Writes that survive an outage. A write goes to Redis at once when its slot is healthy
+ * ({@link WriteResult#WRITTEN}); when the slot is failing, or the write fails with an
+ * outage (CLUSTERDOWN, TRYAGAIN, a timeout, a lost connection), it is held
+ * ({@link WriteResult#BUFFERED}) and replayed once the slot is back.
+ *
+ * <p>
+ * Replay never makes data wrong:
+ * <ul>
+ * <li>per key, the last write wins and order is kept; a delete buffered for a key is
+ * applied before that key's later put;</li>
+ * <li>a put is replayed with {@code SET key value NX PX remaining}: it never overwrites a
+ * value written meanwhile, and it keeps its original deadline; a put whose deadline
+ * passed is dropped and counted, not replayed;</li>
+ * <li>a delete is replayed with {@code DEL};</li>
+ * <li>a direct write that succeeds supersedes an older buffered write to the same
+ * key.</li>
+ * </ul>
+ * The buffer is bounded by entries and bytes; a write that does not fit is rejected or
+ * pushes out the oldest, by policy, and every write not delivered is counted by reason
+ * ({@link #dropped()}, {@link #rejected()}) and logged. Replays are grouped by slot and
+ * sent as pipelined batches; a slot whose replay fails backs off exponentially with
+ * jitter (resilience4j's {@link IntervalFunction}) while other slots carry on.
+ *
+ * <p>
+ * Thread-safe. The healthy path costs one volatile read beyond the write itself.
+ */
+public class WriteBuffer implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WriteBuffer.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final ClusterKeys keys;
+
+	private final SlotHealth slotHealth;
+
+	private final WriteBufferSettings settings;
+
+	private final Clock clock;
+
+	private final IntervalFunction backoff;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
+
+	private volatile int pending;
+
+	private long bytes;
+
+	private final Map<Integer, SlotBackoff> backoffs = new ConcurrentHashMap<>();
+
+	private final Map<RejectReason, AtomicLong> dropped = counters();
+
+	private final Map<RejectReason, AtomicLong> rejected = counters();
+
+	private final AtomicLong replayed = new AtomicLong();
+
+	private final AtomicLong buffered = new AtomicLong();
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	private volatile boolean closed;
+
+	/**
+	 * Create a write buffer.
+	 * @param connectionFactory the Redis connection factory
+	 * @param keys slot computation
+	 * @param slotHealth which slots are failing; shared with the cache
+	 * @param settings bounds and timings
+	 * @param clock the clock for deadlines
+	 */
+	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
+			WriteBufferSettings settings, Clock clock) {
+		this.connectionFactory = connectionFactory;
+		this.keys = keys;
+		this.slotHealth = slotHealth;
+		this.settings = settings;
+		this.clock = clock;
+		this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
+				settings.maxBackoff());
+	}
+
+	private static Map<RejectReason, AtomicLong> counters() {
+		Map<RejectReason, AtomicLong> counters = new EnumMap<>(RejectReason.class);
+		for (RejectReason reason : RejectReason.values()) {
+			counters.put(reason, new AtomicLong());
+		}
+		return counters;
+	}
+
+	/**
+	 * Set a key to a value with a time to live.
+	 * @param key the key
+	 * @param value the value
+	 * @param ttl the time to live; {@link Duration#ZERO} for none
+	 * @return what became of the write
+	 */
+	public WriteResult set(String key, String value, Duration ttl) {
+		return set(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), ttl);
+	}
+
+	/**
+	 * Set a binary key to a binary value with a time to live.
+	 * @param key the key
+	 * @param value the value
+	 * @param ttl the time to live; {@link Duration#ZERO} for none
+	 * @return what became of the write
+	 */
+	public WriteResult set(byte[] key, byte[] value, Duration ttl) {
+		Objects.requireNonNull(value, "value must not be null");
+		if (ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+		}
+		long deadline = ttl.isZero() ? 0 : this.clock.millis() + ttl.toMillis();
+		return write(new Entry(key.clone(), value.clone(), false, deadline));
+	}
+
+	/**
+	 * Delete a key.
+	 * @param key the key
+	 * @return what became of the delete
+	 */
+	public WriteResult delete(String key) {
+		return delete(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Delete a binary key.
+	 * @param key the key
+	 * @return what became of the delete
+	 */
+	public WriteResult delete(byte[] key) {
+		return write(new Entry(key.clone(), null, true, 0));
+	}
+
+	/**
+	 * Buffer a write without trying Redis first, for callers that already know its slot
+	 * is failing (the cache, after a failed command).
+	 * @param key the key
+	 * @param value the value, or {@code null} for a delete
+	 * @param ttl the time to live of a value; {@link Duration#ZERO} for none
+	 * @return {@link WriteResult#BUFFERED} or a rejection
+	 */
+	public WriteResult buffer(byte[] key, byte @Nullable [] value, Duration ttl) {
+		long deadline = (value == null || ttl.isZero()) ? 0 : this.clock.millis() + ttl.toMillis();
+		return hold(new Entry(key.clone(), (value != null) ? value.clone() : null, value == null, deadline));
+	}
+
+	private WriteResult write(Entry entry) {
+		if (this.closed) {
+			return reject(RejectReason.CLOSED);
+		}
+		int slot = this.keys.slot(entry.key);
+		if (this.slotHealth.isFailing(slot) || (this.pending > 0 && isPending(entry.key))) {
+			// Keep order: a key with a buffered write waits for its replay.
+			return hold(entry);
+		}
+		try {
+			applyDirectly(entry);
+			return WriteResult.WRITTEN;
+		}
+		catch (RuntimeException ex) {
+			if (RedisOutage.isOutage(ex)) {
+				if (this.slotHealth.markFailing(slot)) {
+					logger.warn("Slot " + slot + " is failing (" + RedisOutage.reason(ex).orElseThrow()
+							+ "); writes to it are buffered until it is back");
+				}
+				return hold(entry);
+			}
+			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
+			return reject(RejectReason.REFUSED);
+		}
+	}
+
+	private void applyDirectly(Entry entry) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			if (entry.value == null) {
+				connection.keyCommands().del(entry.key);
+			}
+			else {
+				long ttl = (entry.deadline == 0) ? 0 : entry.deadline - this.clock.millis();
+				connection.stringCommands()
+					.set(entry.key, entry.value, (ttl > 0) ? Expiration.milliseconds(ttl) : Expiration.persistent(),
+							SetOption.upsert());
+			}
+		}
+	}
+
+	private boolean isPending(byte[] key) {
+		this.lock.lock();
+		try {
+			return this.entries.containsKey(new Key(key));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private WriteResult hold(Entry entry) {
+		if (this.closed) {
+			return reject(RejectReason.CLOSED);
+		}
+		if (entry.deadline != 0 && entry.deadline <= this.clock.millis()) {
+			return reject(RejectReason.EXPIRED);
+		}
+		this.lock.lock();
+		try {
+			Key key = new Key(entry.key);
+			Entry previous = this.entries.get(key);
+			long growth = entry.size() - ((previous != null) ? previous.size() : 0);
+			boolean fits = (previous != null || this.entries.size() < this.settings.maxEntries())
+					&& this.bytes + growth <= this.settings.maxBytes();
+			if (!fits) {
+				if (this.settings.overflow() == WriteBufferSettings.Overflow.REJECT_NEW) {
+					return reject(RejectReason.OVERFLOW);
+				}
+				makeRoom(key, entry.size());
+			}
+			// Last write wins; a delete buffered earlier for the key is applied first.
+			Entry merged = (previous != null && !entry.delete && previous.deletes())
+					? new Entry(entry.key, entry.value, true, entry.deadline) : entry;
+			if (previous != null) {
+				this.entries.remove(key);
+				this.bytes -= previous.size();
+			}
+			this.entries.put(key, merged);
+			this.bytes += merged.size();
+			this.pending = this.entries.size();
+			this.buffered.incrementAndGet();
+			return WriteResult.BUFFERED;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void makeRoom(Key incoming, long size) {
+		Iterator<Map.Entry<Key, Entry>> oldest = this.entries.entrySet().iterator();
+		while (oldest.hasNext() && (this.entries.size() >= this.settings.maxEntries()
+				|| this.bytes + size > this.settings.maxBytes())) {
+			Map.Entry<Key, Entry> victim = oldest.next();
+			if (victim.getKey().equals(incoming)) {
+				continue;
+			}
+			oldest.remove();
+			this.bytes -= victim.getValue().size();
+			drop(RejectReason.OVERFLOW, 1);
+		}
+	}
+
+	private WriteResult reject(RejectReason reason) {
+		this.rejected.get(reason).incrementAndGet();
+		return WriteResult.rejected(reason);
+	}
+
+	private void drop(RejectReason reason, long count) {
+		this.dropped.get(reason).addAndGet(count);
+		logger.warn("Dropped " + count + " buffered write(s): " + reason.name().toLowerCase(java.util.Locale.ROOT)
+				+ " (dropped so far: " + dropped() + ")");
+	}
+
+	/**
+	 * How many writes are buffered now.
+	 * @return the number of buffered writes
+	 */
+	public int pending() {
+		return this.pending;
+	}
+
+	/**
+	 * How many key and value bytes are buffered now.
+	 * @return the bytes
+	 */
+	public long pendingBytes() {
+		this.lock.lock();
+		try {
+			return this.bytes;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Buffered writes dropped without being delivered, by reason.
+	 * @return counts by reason (never negative)
+	 */
+	public Map<RejectReason, Long> dropped() {
+		return snapshot(this.dropped);
+	}
+
+	/**
+	 * Writes not accepted, by reason.
+	 * @return counts by reason
+	 */
+	public Map<RejectReason, Long> rejected() {
+		return snapshot(this.rejected);
+	}
+
+	/**
+	 * Buffered writes delivered by replay.
+	 * @return the count
+	 */
+	public long replayed() {
+		return this.replayed.get();
+	}
+
+	/**
+	 * Writes accepted into the buffer.
+	 * @return the count
+	 */
+	public long bufferedTotal() {
+		return this.buffered.get();
+	}
+
+	private static Map<RejectReason, Long> snapshot(Map<RejectReason, AtomicLong> counters) {
+		Map<RejectReason, Long> copy = new EnumMap<>(RejectReason.class);
+		counters.forEach((reason, count) -> copy.put(reason, count.get()));
+		return copy;
+	}
+
+	/**
+	 * Replay what can be replayed now: buffered writes of slots that are not marked
+	 * failing and not backing off, grouped by slot, in pipelined batches. Expired puts
+	 * are dropped and counted. Called by the buffer's own scheduler; public for tests and
+	 * for callers that know the cluster just recovered.
+	 * @return how many writes were delivered
+	 */
+	public int replay() {
+		if (this.pending == 0) {
+			return 0;
+		}
+		List<Entry> batch = nextBatch();
+		if (batch.isEmpty()) {
+			return 0;
+		}
+		return send(batch);
+	}
+
+	private List<Entry> nextBatch() {
+		long now = this.clock.millis();
+		Map<Integer, List<Entry>> bySlot = new LinkedHashMap<>();
+		int expired = 0;
+		this.lock.lock();
+		try {
+			Iterator<Map.Entry<Key, Entry>> all = this.entries.entrySet().iterator();
+			int taken = 0;
+			while (all.hasNext() && taken < this.settings.replayBatchSize()) {
+				Map.Entry<Key, Entry> held = all.next();
+				Entry entry = held.getValue();
+				if (entry.value != null && entry.deadline != 0 && entry.deadline <= now) {
+					// The put expired: drop it, but never the delete buffered before it.
+					expired++;
+					this.bytes -= entry.value.length;
+					if (!entry.deletes()) {
+						all.remove();
+						this.bytes -= entry.key.length;
+						continue;
+					}
+					entry = new Entry(entry.key, null, true, 0);
+					held.setValue(entry);
+				}
+				int slot = this.keys.slot(entry.key);
+				SlotBackoff slotBackoff = this.backoffs.get(slot);
+				if (this.slotHealth.isFailing(slot) || (slotBackoff != null && slotBackoff.notBefore > now)) {
+					continue;
+				}
+				bySlot.computeIfAbsent(slot, (s) -> new ArrayList<>()).add(entry);
+				taken++;
+			}
+			this.pending = this.entries.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (expired > 0) {
+			drop(RejectReason.EXPIRED, expired);
+		}
+		List<Entry> batch = new ArrayList<>();
+		bySlot.values().forEach(batch::addAll);
+		return batch;
+	}
+
+	@SuppressWarnings("unchecked")
+	private int send(List<Entry> batch) {
+		long now = this.clock.millis();
+		List<CompletableFuture<?>> results = new ArrayList<>(batch.size());
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			for (Entry entry : batch) {
+				CompletableFuture<?> deleted = entry.deletes() ? commands.del(entry.key).toCompletableFuture()
+						: CompletableFuture.completedFuture(null);
+				if (entry.value == null) {
+					results.add(deleted);
+				}
+				else {
+					SetArgs args = SetArgs.Builder.nx();
+					if (entry.deadline != 0) {
+						args.px(Math.max(1, entry.deadline - now));
+					}
+					CompletableFuture<String> set = commands.set(entry.key, entry.value, args).toCompletableFuture();
+					results.add(CompletableFuture.allOf(deleted, set));
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			// No connection at all: treat every slot of the batch as failing.
+			batch.forEach((entry) -> failed(entry, ex));
+			return 0;
+		}
+		int delivered = 0;
+		for (int i = 0; i < batch.size(); i++) {
+			Entry entry = batch.get(i);
+			try {
+				results.get(i).join();
+				delivered += delivered(entry) ? 1 : 0;
+			}
+			catch (RuntimeException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				if (RedisOutage.isOutage(cause)) {
+					failed(entry, cause);
+				}
+				else {
+					logger.warn("Redis refused a replayed write to a key in slot " + this.keys.slot(entry.key) + ": "
+							+ cause.getMessage());
+					remove(entry);
+					drop(RejectReason.REFUSED, 1);
+				}
+			}
+		}
+		this.replayed.addAndGet(delivered);
+		return delivered;
+	}
+
+	private boolean delivered(Entry entry) {
+		int slot = this.keys.slot(entry.key);
+		this.backoffs.remove(slot);
+		if (this.slotHealth.markHealthy(slot)) {
+			logger.info("Slot " + slot + " is back; replaying its buffered writes");
+		}
+		return remove(entry);
+	}
+
+	private boolean remove(Entry entry) {
+		this.lock.lock();
+		try {
+			Key key = new Key(entry.key);
+			// A newer write to the key may have replaced this entry meanwhile: keep that
+			// one.
+			if (this.entries.get(key) == entry) {
+				this.entries.remove(key);
+				this.bytes -= entry.size();
+				this.pending = this.entries.size();
+				return true;
+			}
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void failed(Entry entry, Throwable cause) {
+		int slot = this.keys.slot(entry.key);
+		this.slotHealth.markFailing(slot);
+		SlotBackoff previous = this.backoffs.get(slot);
+		int attempts = (previous != null) ? previous.attempts + 1 : 1;
+		long wait = this.backoff.apply(attempts);
+		this.backoffs.put(slot, new SlotBackoff(attempts, this.clock.millis() + wait));
+		if (attempts == 1) {
+			logger.info("Replay to slot " + slot + " failed (" + RedisOutage.reason(cause).orElse("error")
+					+ "); retrying with back-off");
+		}
+	}
+
+	@Override
+	public void start() {
+		if (this.scheduler != null) {
+			return;
+		}
+		this.closed = false;
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "slotwise-write-buffer");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = this.settings.replayInterval().toMillis();
+		executor.scheduleWithFixedDelay(this::replaySafely, interval, interval, TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	private void replaySafely() {
+		try {
+			while (replay() > 0 && this.pending > 0) {
+				// Keep going while batches deliver; a slot that fails backs off.
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Write buffer replay failed", ex);
+		}
+	}
+
+	/**
+	 * Stop replaying: a last drain for up to the drain timeout, then a report of what
+	 * could not be delivered. New writes are rejected from now on.
+	 */
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdown();
+			try {
+				executor.awaitTermination(this.settings.drainTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.closed = true;
+		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
+		while (this.pending > 0 && System.nanoTime() < deadline) {
+			this.backoffs.clear();
+			if (replay() == 0) {
+				Thread.onSpinWait();
+			}
+		}
+		if (this.pending > 0) {
+			logger.error("Stopping with " + this.pending + " buffered write(s) not delivered to Redis (dropped so far: "
+					+ dropped() + ")");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	/**
+	 * Keys of the writes buffered now, oldest first (for diagnostics and tests).
+	 * @return the keys
+	 */
+	public List<byte[]> pendingKeys() {
+		this.lock.lock();
+		try {
+			return this.entries.keySet().stream().map((key) -> key.bytes.clone()).toList();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private record SlotBackoff(int attempts, long notBefore) {
+	}
+
+	private record Key(byte[] bytes) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.bytes);
+		}
+
+	}
+
+	/**
+	 * One buffered write: a put (value set), a delete (value null), or a put that must
+	 * delete first because a delete was buffered before it.
+	 */
+	private static final class Entry {
+
+		final byte[] key;
+
+		final byte @Nullable [] value;
+
+		final boolean delete;
+
+		final long deadline;
+
+		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline) {
+			this.key = key;
+			this.value = value;
+			this.delete = delete;
+			this.deadline = deadline;
+		}
+
+		boolean deletes() {
+			return this.delete;
+		}
+
+		long size() {
+			return this.key.length + ((this.value != null) ? this.value.length : 0);
+		}
+
+	}
+
+}

@@ -1,0 +1,127 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.lettuce.core.cluster.SlotHash;
+
+/**
+ * Which Redis Cluster slots are failing now, so that callers fail fast on those slots
+ * instead of each waiting out a command timeout, while every other slot runs at full
+ * speed.
+ *
+ * <p>
+ * A slot is marked failing when a command on it fails in a way that says the slot's node
+ * is unreachable or the cluster refuses it (see {@link #markFailing(int)}). The mark
+ * holds for a probe interval; after it, the next caller is let through as a probe: if
+ * that call fails the slot is marked again, if it succeeds {@link #markHealthy(int)}
+ * clears it. A poller of cluster state may mark and clear slots too.
+ *
+ * <p>
+ * Lock-free: reading a slot's state is one volatile array read, so the check costs
+ * nanoseconds on the request path.
+ */
+public final class SlotHealth {
+
+	private static final long HEALTHY = 0;
+
+	private final AtomicLongArray failingUntil = new AtomicLongArray(SlotHash.SLOT_COUNT);
+
+	private final Clock clock;
+
+	private final long probeIntervalMillis;
+
+	/**
+	 * Create slot health with a probe interval.
+	 * @param probeInterval how long a failing mark holds before a caller may probe again
+	 * (positive)
+	 * @param clock the clock
+	 */
+	public SlotHealth(Duration probeInterval, Clock clock) {
+		if (probeInterval.isZero() || probeInterval.isNegative()) {
+			throw new IllegalArgumentException("probeInterval must be positive, was " + probeInterval);
+		}
+		this.probeIntervalMillis = probeInterval.toMillis();
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+	}
+
+	/**
+	 * Whether calls on a slot should fail fast now.
+	 * @param slot the slot
+	 * @return whether the slot is marked failing and its probe interval has not passed
+	 */
+	public boolean isFailing(int slot) {
+		long until = this.failingUntil.get(slot);
+		return until != HEALTHY && this.clock.millis() < until;
+	}
+
+	/**
+	 * Whether a slot was marked failing and not yet marked healthy (its probe interval
+	 * may have passed).
+	 * @param slot the slot
+	 * @return whether the slot is not known to be healthy
+	 */
+	public boolean isSuspect(int slot) {
+		return this.failingUntil.get(slot) != HEALTHY;
+	}
+
+	/**
+	 * Mark a slot failing for one probe interval from now.
+	 * @param slot the slot
+	 * @return whether the slot was healthy before (a state change)
+	 */
+	public boolean markFailing(int slot) {
+		return this.failingUntil.getAndSet(slot, this.clock.millis() + this.probeIntervalMillis) == HEALTHY;
+	}
+
+	/**
+	 * Mark a slot healthy.
+	 * @param slot the slot
+	 * @return whether the slot was marked failing before (a state change)
+	 */
+	public boolean markHealthy(int slot) {
+		return this.failingUntil.get(slot) != HEALTHY && this.failingUntil.getAndSet(slot, HEALTHY) != HEALTHY;
+	}
+
+	/**
+	 * The slots marked failing or not yet confirmed healthy.
+	 * @return the suspect slots
+	 */
+	public BitSet suspectSlots() {
+		BitSet slots = new BitSet(SlotHash.SLOT_COUNT);
+		for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
+			if (this.failingUntil.get(slot) != HEALTHY) {
+				slots.set(slot);
+			}
+		}
+		return slots;
+	}
+
+	/**
+	 * How long a failing mark holds.
+	 * @return the probe interval
+	 */
+	public Duration probeInterval() {
+		return Duration.ofMillis(this.probeIntervalMillis);
+	}
+
+}

@@ -1,0 +1,254 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.buffer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.test.ClusterNode;
+import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LocalRedisClusterTest;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link WriteBuffer} against a real 3+3 cluster.
+ */
+@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+class WriteBufferIntegrationTests {
+
+	private final ClusterKeys keys = new ClusterKeys();
+
+	private final TestClock clock = new TestClock();
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private StringRedisTemplate redis;
+
+	private SlotHealth slotHealth;
+
+	@BeforeEach
+	void connect(LocalRedisCluster cluster) {
+		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
+		tuning.applyTo(options);
+		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
+				LettuceClientConfiguration.builder()
+					.clientOptions(options.build())
+					.commandTimeout(tuning.commandTimeout())
+					.build());
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
+		this.redis = new StringRedisTemplate(this.connectionFactory);
+		this.slotHealth = new SlotHealth(Duration.ofMillis(200), Clock.systemUTC());
+	}
+
+	@AfterEach
+	void disconnect() {
+		this.connectionFactory.destroy();
+	}
+
+	private WriteBuffer buffer(WriteBufferSettings settings, Clock clock) {
+		return new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth, settings, clock);
+	}
+
+	@Test
+	void aWriteToAHealthySlotIsWrittenWithItsTtl() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), Clock.systemUTC());
+		assertThat(buffer.set("user:{1}:name", "Ada", Duration.ofSeconds(30))).isEqualTo(WriteResult.WRITTEN);
+		assertThat(this.redis.opsForValue().get("user:{1}:name")).isEqualTo("Ada");
+		assertThat(this.redis.getExpire("user:{1}:name")).isBetween(28L, 30L);
+		assertThat(buffer.delete("user:{1}:name")).isEqualTo(WriteResult.WRITTEN);
+		assertThat(this.redis.hasKey("user:{1}:name")).isFalse();
+		assertThat(buffer.pending()).isZero();
+	}
+
+	@Test
+	void aWriteToAFailingSlotIsBufferedAndReplayedWithWhatRemainsOfItsTtl() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{2}:name";
+		this.slotHealth.markFailing(this.keys.slot(key));
+		assertThat(buffer.set(key, "Grace", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		assertThat(this.redis.hasKey(key)).isFalse();
+		assertThat(buffer.pending()).isOne();
+		this.clock.advance(Duration.ofSeconds(20));
+		this.slotHealth.markHealthy(this.keys.slot(key));
+		assertThat(buffer.replay()).isOne();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("Grace");
+		assertThat(this.redis.getExpire(key)).isBetween(38L, 40L);
+		assertThat(buffer.pending()).isZero();
+		assertThat(buffer.replayed()).isOne();
+	}
+
+	@Test
+	void aReplayedPutNeverOverwritesANewerValue() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{3}:name";
+		this.slotHealth.markFailing(this.keys.slot(key));
+		assertThat(buffer.set(key, "older", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		this.redis.opsForValue().set(key, "newer");
+		this.slotHealth.markHealthy(this.keys.slot(key));
+		buffer.replay();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("newer");
+		assertThat(buffer.pending()).isZero();
+	}
+
+	@Test
+	void aDeleteBufferedBeforeAPutIsAppliedFirstAndTheLastWriteWins() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{4}:name";
+		this.redis.opsForValue().set(key, "stale");
+		this.slotHealth.markFailing(this.keys.slot(key));
+		assertThat(buffer.delete(key)).isEqualTo(WriteResult.BUFFERED);
+		assertThat(buffer.set(key, "first", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		assertThat(buffer.set(key, "last", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		assertThat(buffer.pending()).isOne();
+		this.slotHealth.markHealthy(this.keys.slot(key));
+		buffer.replay();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("last");
+	}
+
+	@Test
+	void aWriteToAKeyWithABufferedWriteWaitsForItsReplayToKeepOrder() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{5}:name";
+		this.slotHealth.markFailing(this.keys.slot(key));
+		buffer.delete(key);
+		this.slotHealth.markHealthy(this.keys.slot(key));
+		assertThat(buffer.set(key, "after", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		buffer.replay();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("after");
+		assertThat(buffer.set(key, "direct", Duration.ofSeconds(60))).isEqualTo(WriteResult.WRITTEN);
+	}
+
+	@Test
+	void expiredPutsAreDroppedAndCountedButTheirDeleteIsStillApplied() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String plain = "user:{6}:a";
+		String evicted = "user:{6}:b";
+		this.redis.opsForValue().set(evicted, "stale");
+		int slot = this.keys.slot(plain);
+		this.slotHealth.markFailing(slot);
+		buffer.set(plain, "x", Duration.ofSeconds(5));
+		buffer.delete(evicted);
+		buffer.set(evicted, "y", Duration.ofSeconds(5));
+		this.clock.advance(Duration.ofSeconds(6));
+		this.slotHealth.markHealthy(slot);
+		buffer.replay();
+		assertThat(this.redis.hasKey(plain)).isFalse();
+		assertThat(this.redis.hasKey(evicted)).isFalse();
+		assertThat(buffer.dropped()).containsEntry(RejectReason.EXPIRED, 2L);
+		assertThat(buffer.pending()).isZero();
+	}
+
+	@Test
+	void overflowIsRejectedOrPushesOutTheOldestAndIsCounted() {
+		WriteBufferSettings reject = new WriteBufferSettings(2, 1_000_000, WriteBufferSettings.Overflow.REJECT_NEW,
+				Duration.ofMillis(200), 10, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO);
+		WriteBuffer rejecting = buffer(reject, this.clock);
+		this.slotHealth.markFailing(this.keys.slot("{7}"));
+		assertThat(rejecting.set("{7}:a", "1", Duration.ZERO)).isEqualTo(WriteResult.BUFFERED);
+		assertThat(rejecting.set("{7}:b", "2", Duration.ZERO)).isEqualTo(WriteResult.BUFFERED);
+		assertThat(rejecting.set("{7}:c", "3", Duration.ZERO)).isEqualTo(WriteResult.rejected(RejectReason.OVERFLOW));
+		assertThat(rejecting.set("{7}:a", "1b", Duration.ZERO)).as("replacing a buffered key always fits")
+			.isEqualTo(WriteResult.BUFFERED);
+		assertThat(rejecting.rejected()).containsEntry(RejectReason.OVERFLOW, 1L);
+		WriteBuffer dropping = buffer(new WriteBufferSettings(2, 1_000_000, WriteBufferSettings.Overflow.DROP_OLDEST,
+				Duration.ofMillis(200), 10, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO), this.clock);
+		dropping.set("{7}:a", "1", Duration.ZERO);
+		dropping.set("{7}:b", "2", Duration.ZERO);
+		assertThat(dropping.set("{7}:c", "3", Duration.ZERO)).isEqualTo(WriteResult.BUFFERED);
+		assertThat(dropping.dropped()).containsEntry(RejectReason.OVERFLOW, 1L);
+		assertThat(dropping.pendingKeys()).extracting(String::new).containsExactly("{7}:b", "{7}:c");
+	}
+
+	@Test
+	void writesDuringAMasterKillAreAllInRedisAfterFailover(LocalRedisCluster cluster) {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), Clock.systemUTC());
+		buffer.start();
+		try {
+			ClusterNode victim = cluster.masterForKey("drill:{0}");
+			Map<String, String> acknowledged = new LinkedHashMap<>();
+			List<WriteResult> results = new ArrayList<>();
+			cluster.kill(victim);
+			for (int i = 0; i < 300; i++) {
+				String key = "drill:{" + (i % 30) + "}:" + i;
+				WriteResult result = buffer.set(key, "v" + i, Duration.ofMinutes(5));
+				results.add(result);
+				if (result.acknowledged()) {
+					acknowledged.put(key, "v" + i);
+				}
+			}
+			assertThat(results).contains(WriteResult.BUFFERED)
+				.doesNotContain(WriteResult.rejected(RejectReason.REFUSED));
+			assertThat(acknowledged).hasSize(300);
+			await().atMost(Duration.ofSeconds(30)).until(() -> buffer.pending() == 0);
+			acknowledged
+				.forEach((key, value) -> assertThat(this.redis.opsForValue().get(key)).as(key).isEqualTo(value));
+			assertThat(buffer.dropped().values()).allMatch((count) -> count == 0);
+		}
+		finally {
+			buffer.stop();
+		}
+	}
+
+	static final class TestClock extends Clock {
+
+		private volatile Instant now = Instant.parse("2026-11-25T00:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}
