@@ -40,6 +40,7 @@ import dev.slotwise.cluster.RedisOutage;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.github.resilience4j.core.IntervalFunction;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -172,6 +173,58 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	/**
+	 * Set a key to a versioned value ({@link VersionedValue}, versioned now): written at
+	 * once when the slot is healthy; if buffered, replayed only over an absent key or an
+	 * older version, so that it replaces a value kept from before the outage but never
+	 * one written since. This is what the cache uses for its puts.
+	 * @param key the key
+	 * @param payload the serialized value (without header)
+	 * @param ttl the time to live; {@link Duration#ZERO} for none
+	 * @return what became of the write
+	 */
+	public WriteResult setVersioned(byte[] key, byte[] payload, Duration ttl) {
+		if (ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+		}
+		long now = this.clock.millis();
+		byte[] encoded = new VersionedValue(now, payload).encode();
+		return write(new Entry(key.clone(), encoded, false, ttl.isZero() ? 0 : now + ttl.toMillis(), true));
+	}
+
+	/**
+	 * The write buffered for a key, if any, so that a reader on this instance sees its
+	 * own writes during an outage.
+	 * @param key the key
+	 * @return the buffered write, or {@code null} if none is buffered
+	 */
+	public @Nullable PendingWrite pendingWrite(byte[] key) {
+		if (this.pending == 0) {
+			return null;
+		}
+		this.lock.lock();
+		try {
+			Entry entry = this.entries.get(new Key(key));
+			if (entry == null) {
+				return null;
+			}
+			boolean expired = entry.value != null && entry.deadline != 0 && entry.deadline <= this.clock.millis();
+			return new PendingWrite((entry.value != null && !expired) ? entry.value.clone() : null);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * A write waiting in the buffer.
+	 *
+	 * @param value the stored bytes it will write, or {@code null} if it deletes the key
+	 * (or its value expired)
+	 */
+	public record PendingWrite(byte @Nullable [] value) {
+	}
+
+	/**
 	 * Delete a key.
 	 * @param key the key
 	 * @return what became of the delete
@@ -274,7 +327,7 @@ public class WriteBuffer implements SmartLifecycle {
 			}
 			// Last write wins; a delete buffered earlier for the key is applied first.
 			Entry merged = (previous != null && !entry.delete && previous.deletes())
-					? new Entry(entry.key, entry.value, true, entry.deadline) : entry;
+					? new Entry(entry.key, entry.value, true, entry.deadline, entry.versioned) : entry;
 			if (previous != null) {
 				this.entries.remove(key);
 				this.bytes -= previous.size();
@@ -451,11 +504,9 @@ public class WriteBuffer implements SmartLifecycle {
 					results.add(deleted);
 				}
 				else {
-					SetArgs args = SetArgs.Builder.nx();
-					if (entry.deadline != 0) {
-						args.px(Math.max(1, entry.deadline - now));
-					}
-					CompletableFuture<String> set = commands.set(entry.key, entry.value, args).toCompletableFuture();
+					long ttl = (entry.deadline != 0) ? Math.max(1, entry.deadline - now) : 0;
+					CompletableFuture<?> set = entry.versioned ? setIfNewer(commands, entry.key, entry.value, ttl)
+							: setIfAbsent(commands, entry.key, entry.value, ttl);
 					results.add(CompletableFuture.allOf(deleted, set));
 				}
 			}
@@ -487,6 +538,34 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 		this.replayed.addAndGet(delivered);
 		return delivered;
+	}
+
+	private static CompletableFuture<String> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+			byte[] value, long ttl) {
+		SetArgs args = SetArgs.Builder.nx();
+		if (ttl > 0) {
+			args.px(ttl);
+		}
+		return commands.set(key, value, args).toCompletableFuture();
+	}
+
+	private static CompletableFuture<Long> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+			byte[] value, long ttl) {
+		byte[][] keys = { key };
+		byte[] ttlArgument = Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
+		return commands.<Long>evalsha(SetIfNewerScript.SHA1, ScriptOutputType.INTEGER, keys, value, ttlArgument)
+			.toCompletableFuture()
+			.exceptionallyCompose((failure) -> {
+				Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
+				if (String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
+					// A new master after failover, or SCRIPT FLUSH: its script cache is
+					// empty.
+					return commands
+						.<Long>eval(SetIfNewerScript.SOURCE, ScriptOutputType.INTEGER, keys, value, ttlArgument)
+						.toCompletableFuture();
+				}
+				return CompletableFuture.failedFuture(cause);
+			});
 	}
 
 	private boolean delivered(Entry entry) {
@@ -638,11 +717,18 @@ public class WriteBuffer implements SmartLifecycle {
 
 		final long deadline;
 
+		final boolean versioned;
+
 		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline) {
+			this(key, value, delete, deadline, false);
+		}
+
+		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned) {
 			this.key = key;
 			this.value = value;
 			this.delete = delete;
 			this.deadline = deadline;
+			this.versioned = versioned;
 		}
 
 		boolean deletes() {

@@ -197,6 +197,63 @@ class WriteBufferIntegrationTests {
 	}
 
 	@Test
+	void aReplayedVersionedPutReplacesAnOlderValueButNeverANewerOrForeignOne(LocalRedisCluster cluster) {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		byte[] older = bytes("cache::{8}:older");
+		byte[] newer = bytes("cache::{8}:newer");
+		byte[] foreign = bytes("cache::{8}:foreign");
+		long outageStart = this.clock.millis();
+		writeRaw(older, new VersionedValue(outageStart - 60_000, bytes("before the outage")).encode());
+		int slot = this.keys.slot(older);
+		this.slotHealth.markFailing(slot);
+		for (byte[] key : List.of(older, newer, foreign)) {
+			assertThat(buffer.setVersioned(key, bytes("during the outage"), Duration.ofMinutes(1)))
+				.isEqualTo(WriteResult.BUFFERED);
+		}
+		writeRaw(newer, new VersionedValue(outageStart + 60_000, bytes("written by another instance")).encode());
+		writeRaw(foreign, bytes("not versioned"));
+		cluster.masters().forEach((master) -> cluster.call(master, (commands) -> commands.scriptFlush()));
+		this.slotHealth.markHealthy(slot);
+		assertThat(buffer.replay()).isEqualTo(3);
+		assertThat(payload(older)).isEqualTo("during the outage");
+		assertThat(payload(newer)).isEqualTo("written by another instance");
+		assertThat(readRaw(foreign)).isEqualTo(bytes("not versioned"));
+		assertThat(this.redis.getExpire("cache::{8}:older")).isBetween(58L, 60L);
+	}
+
+	@Test
+	void pendingWritesAreVisibleToTheirWriterUntilReplayed() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		byte[] key = bytes("cache::{9}:k");
+		assertThat(buffer.pendingWrite(key)).isNull();
+		this.slotHealth.markFailing(this.keys.slot(key));
+		buffer.setVersioned(key, bytes("v1"), Duration.ofMinutes(1));
+		assertThat(VersionedValue.decode(buffer.pendingWrite(key).value()).payload()).isEqualTo(bytes("v1"));
+		buffer.delete(key);
+		assertThat(buffer.pendingWrite(key)).isNotNull().extracting(WriteBuffer.PendingWrite::value).isNull();
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	private void writeRaw(byte[] key, byte[] value) {
+		this.redis.execute(
+				(org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> connection.stringCommands()
+					.set(key, value));
+	}
+
+	private byte[] readRaw(byte[] key) {
+		return this.redis.execute(
+				(org.springframework.data.redis.core.RedisCallback<byte[]>) (connection) -> connection.stringCommands()
+					.get(key));
+	}
+
+	private String payload(byte[] key) {
+		return new String(VersionedValue.decode(readRaw(key)).payload(), java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	@Test
 	void writesDuringAMasterKillAreAllInRedisAfterFailover(LocalRedisCluster cluster) {
 		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), Clock.systemUTC());
 		buffer.start();
