@@ -314,7 +314,7 @@ abstract class AbstractRedisCluster implements RedisCluster {
 			}
 			String[] owners = owners(view);
 			for (String owner : owners) {
-				if (owner == null || this.killed.contains(byId(owner))) {
+				if (owner == null || !running().contains(byId(owner))) {
 					return Optional.of(node + " sees a slot owned by " + owner + ", which is not running");
 				}
 			}

@@ -38,8 +38,8 @@ final class ClusterRegistry {
 	private ClusterRegistry() {
 	}
 
-	static Key key(Class<?> testClass, LocalRedisClusterTest settings) {
-		Class<?> owner = (settings.lifecycle() == LocalRedisClusterTest.Lifecycle.CLASS) ? testClass : null;
+	static Key key(Class<?> declaringClass, LocalRedisClusterTest settings) {
+		Class<?> owner = (settings.lifecycle() == LocalRedisClusterTest.Lifecycle.CLASS) ? declaringClass : null;
 		return new Key(owner, settings.masters(), settings.replicasPerMaster(), settings.nodeTimeoutMillis(),
 				List.of(settings.config()));
 	}

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import io.lettuce.core.SslOptions;
@@ -61,13 +62,22 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 
 	private static final String HOST = "127.0.0.1";
 
+	/**
+	 * Runs redis-server with its config (the script's first two arguments) and kills it
+	 * with SIGKILL when standard input reaches end of file, which happens when the JVM
+	 * holding the pipe exits for any reason. Standard input is kept on descriptor 3
+	 * because a background job of a non-interactive shell reads /dev/null.
+	 */
+	private static final String WATCHDOG = String.join("\n", "exec 3<&0", "\"$1\" \"$2\" </dev/null 3<&- &", "child=$!",
+			"(while read -r _ <&3; do :; done; kill -9 \"$child\" 2>/dev/null) &", "wait \"$child\"");
+
 	private final Builder settings;
 
 	private final Path folder;
 
 	private final Map<ClusterNode, NodeFiles> files = new ConcurrentHashMap<>();
 
-	private final Map<ClusterNode, Process> processes = new ConcurrentHashMap<>();
+	private final Map<ClusterNode, NodeProcess> processes = new ConcurrentHashMap<>();
 
 	private LocalRedisCluster(Builder settings) {
 		super(settings.awaitTimeout);
@@ -123,11 +133,11 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	 * @return its pid
 	 */
 	public long pid(ClusterNode node) {
-		Process process = this.processes.get(node);
+		NodeProcess process = this.processes.get(node);
 		if (process == null) {
 			throw new IllegalStateException(node + " has no process (was it killed?)");
 		}
-		return process.pid();
+		return process.redis().pid();
 	}
 
 	/**
@@ -135,7 +145,7 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	 * @return the pids
 	 */
 	public List<Long> pids() {
-		return this.processes.values().stream().map(Process::pid).toList();
+		return this.processes.values().stream().map((process) -> process.redis().pid()).toList();
 	}
 
 	@Override
@@ -182,12 +192,18 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		for (int attempt = 0; attempt < 5; attempt++) {
 			NodeFiles node = new NodeFiles(this.folder.resolve(name), freePort(taken), freePort(taken));
 			try {
-				Process process = launch(node);
-				ClusterNode started = new ClusterNode(name, HOST, node.port, admin()
-					.call(new ClusterNode(name, HOST, node.port, "?"), (commands) -> commands.clusterMyId()));
-				this.files.put(started, node);
-				this.processes.put(started, process);
-				return started;
+				NodeProcess process = launch(node);
+				try {
+					ClusterNode started = new ClusterNode(name, HOST, node.port,
+							admin().call(probe(node), (commands) -> commands.clusterMyId()));
+					this.files.put(started, node);
+					this.processes.put(started, process);
+					return started;
+				}
+				catch (RuntimeException ex) {
+					process.stop();
+					throw new IllegalStateException("redis-server on port " + node.port + " did not answer", ex);
+				}
 			}
 			catch (IllegalStateException ex) {
 				// Most likely another process took a port between our check and the bind.
@@ -197,36 +213,62 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		throw Objects.requireNonNull(failure);
 	}
 
-	private Process launch(NodeFiles node) {
+	private static ClusterNode probe(NodeFiles node) {
+		return new ClusterNode(node.folder.getFileName().toString(), HOST, node.port, "?");
+	}
+
+	/**
+	 * Start redis-server under a watchdog shell whose standard input is a pipe this JVM
+	 * holds: when the JVM dies, however it dies, the pipe closes and the watchdog kills
+	 * the node. The node's own pid comes from INFO server and must be the watchdog's
+	 * child, so a foreign server that took the port is never adopted.
+	 */
+	private NodeProcess launch(NodeFiles node) {
+		Path log = node.folder.resolve("redis.log");
 		try {
 			Files.createDirectories(node.folder);
 			Files.write(node.folder.resolve("redis.conf"), configuration(node));
-			Process process = new ProcessBuilder(binary().path().toString(), "redis.conf")
+			Process watchdog = new ProcessBuilder("sh", "-c", WATCHDOG, "slotwise-redis-watchdog",
+					binary().path().toString(), "redis.conf")
 				.directory(node.folder.toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(node.folder.resolve("redis.log").toFile())
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 				.start();
-			NodeProcesses.register(this.folder, process);
-			ClusterNode probe = new ClusterNode(node.folder.getFileName().toString(), HOST, node.port, "?");
+			NodeProcesses.register(this.folder, watchdog.toHandle());
+			ClusterNode probe = probe(node);
 			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-			while (!admin().answers(probe)) {
-				if (!process.isAlive() || System.nanoTime() > deadline) {
-					String log = Files.exists(node.folder.resolve("redis.log"))
-							? Files.readString(node.folder.resolve("redis.log")) : "";
-					if (process.isAlive()) {
-						NodeProcesses.kill(process.toHandle());
-					}
-					throw new IllegalStateException("redis-server " + binary() + " did not start on port " + node.port
-							+ " (exit " + (process.isAlive() ? "none" : process.exitValue()) + "). Its log:\n" + log);
+			while (true) {
+				ProcessHandle redis = childAnswering(probe, watchdog);
+				if (redis != null) {
+					NodeProcesses.register(this.folder, redis);
+					return new NodeProcess(watchdog, redis);
 				}
-				Thread.onSpinWait();
+				if (!watchdog.isAlive() || System.nanoTime() > deadline) {
+					String output = Files.exists(log) ? Files.readString(log) : "";
+					new NodeProcess(watchdog, null).stop();
+					throw new IllegalStateException("redis-server " + binary() + " did not start on port " + node.port
+							+ ". Its log:\n" + output);
+				}
+				LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
 			}
-			return process;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start redis-server " + binary() + ": " + ex.getMessage() + ". "
 					+ RedisServerBinary.INSTALL_HINT, ex);
 		}
+	}
+
+	private @Nullable ProcessHandle childAnswering(ClusterNode probe, Process watchdog) {
+		if (!admin().answers(probe)) {
+			return null;
+		}
+		String pid = admin().info(probe, "server").get("process_id");
+		ProcessHandle redis = (pid != null) ? ProcessHandle.of(Long.parseLong(pid)).orElse(null) : null;
+		if (redis == null || redis.parent().map((parent) -> parent.pid() != watchdog.pid()).orElse(true)) {
+			throw new IllegalStateException("Port " + probe.port() + " is answered by a redis-server this cluster did "
+					+ "not start (pid " + pid + ")");
+		}
+		return redis;
 	}
 
 	private List<String> configuration(NodeFiles node) {
@@ -295,25 +337,25 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 
 	@Override
 	void signalKill(ClusterNode node) {
-		Process process = this.processes.remove(node);
+		NodeProcess process = this.processes.remove(node);
 		if (process == null) {
 			throw new IllegalStateException(node + " is not running");
 		}
-		NodeProcesses.kill(process.toHandle());
+		process.stop();
 	}
 
 	@Override
 	void signalPause(ClusterNode node) {
-		NodeProcesses.signal(process(node).toHandle(), "STOP");
+		NodeProcesses.signal(process(node).redis(), "STOP");
 	}
 
 	@Override
 	void signalResume(ClusterNode node) {
-		NodeProcesses.signal(process(node).toHandle(), "CONT");
+		NodeProcesses.signal(process(node).redis(), "CONT");
 	}
 
-	private Process process(ClusterNode node) {
-		Process process = this.processes.get(node);
+	private NodeProcess process(ClusterNode node) {
+		NodeProcess process = this.processes.get(node);
 		if (process == null) {
 			throw new IllegalStateException(node + " is not running");
 		}
@@ -331,8 +373,8 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	@Override
 	public void close() {
 		try {
-			for (Process process : List.copyOf(this.processes.values())) {
-				NodeProcesses.kill(process.toHandle());
+			for (NodeProcess process : List.copyOf(this.processes.values())) {
+				process.stop();
 			}
 			this.processes.clear();
 		}
@@ -357,6 +399,35 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	}
 
 	private record NodeFiles(Path folder, int port, int busPort) {
+	}
+
+	/**
+	 * A node's watchdog shell and the redis-server it started.
+	 */
+	private record NodeProcess(Process watchdog, @Nullable ProcessHandle redis) {
+
+		/**
+		 * SIGKILL the node, then the watchdog and its helper, and close the pipe.
+		 */
+		void stop() {
+			if (this.redis != null) {
+				NodeProcesses.kill(this.redis);
+			}
+			this.watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
+			NodeProcesses.kill(this.watchdog.toHandle());
+			try {
+				this.watchdog.getOutputStream().close();
+			}
+			catch (IOException ex) {
+				// The pipe is gone already.
+			}
+		}
+
+		@Override
+		public ProcessHandle redis() {
+			return Objects.requireNonNull(this.redis, "redis-server did not start");
+		}
+
 	}
 
 	/**

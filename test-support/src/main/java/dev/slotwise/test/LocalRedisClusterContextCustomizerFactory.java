@@ -41,7 +41,12 @@ class LocalRedisClusterContextCustomizerFactory implements ContextCustomizerFact
 			List<ContextConfigurationAttributes> configAttributes) {
 		LocalRedisClusterTest settings = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				LocalRedisClusterTest.class);
-		return (settings != null) ? new ClusterPropertiesCustomizer(ClusterRegistry.key(testClass, settings)) : null;
+		if (settings == null) {
+			return null;
+		}
+		Class<?> declaring = LocalRedisClusterExtension.declaringClass(testClass);
+		return new ClusterPropertiesCustomizer(
+				ClusterRegistry.key(declaring, declaring.getAnnotation(LocalRedisClusterTest.class)));
 	}
 
 	private record ClusterPropertiesCustomizer(ClusterRegistry.Key key) implements ContextCustomizer {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The JUnit 5 side of {@link LocalRedisClusterTest}: starts or reuses the cluster, heals
@@ -44,7 +43,9 @@ public class LocalRedisClusterExtension implements BeforeEachCallback, AfterAllC
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		ClusterRegistry.release(ClusterRegistry.key(context.getRequiredTestClass(), settings(context)));
+		if (declaringClass(context.getRequiredTestClass()) == context.getRequiredTestClass()) {
+			ClusterRegistry.release(key(context));
+		}
 	}
 
 	@Override
@@ -59,10 +60,28 @@ public class LocalRedisClusterExtension implements BeforeEachCallback, AfterAllC
 			.obtain(ClusterRegistry.key(extensionContext.getRequiredTestClass(), settings(extensionContext)));
 	}
 
+	private static ClusterRegistry.Key key(ExtensionContext context) {
+		Class<?> declaring = declaringClass(context.getRequiredTestClass());
+		return ClusterRegistry.key(declaring, declaring.getAnnotation(LocalRedisClusterTest.class));
+	}
+
 	private static LocalRedisClusterTest settings(ExtensionContext context) {
-		return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), LocalRedisClusterTest.class)
-			.orElseThrow(() -> new ParameterResolutionException(
-					context.getRequiredTestClass() + " is not annotated with @LocalRedisClusterTest"));
+		return declaringClass(context.getRequiredTestClass()).getAnnotation(LocalRedisClusterTest.class);
+	}
+
+	/**
+	 * The class that carries the annotation: the test class, a superclass, or, for a
+	 * {@code @Nested} class, an enclosing class. Nested classes share its cluster.
+	 */
+	static Class<?> declaringClass(Class<?> testClass) {
+		for (Class<?> candidate = testClass; candidate != null; candidate = candidate.getEnclosingClass()) {
+			for (Class<?> type = candidate; type != null; type = type.getSuperclass()) {
+				if (type.isAnnotationPresent(LocalRedisClusterTest.class)) {
+					return type;
+				}
+			}
+		}
+		throw new ParameterResolutionException(testClass + " is not annotated with @LocalRedisClusterTest");
 	}
 
 }

@@ -57,13 +57,22 @@ final class NodeProcesses {
 	private NodeProcesses() {
 	}
 
+	/**
+	 * Record this JVM (pid and start time, so that a reused pid is not taken for it) as
+	 * the owner of a cluster folder.
+	 */
 	static void claim(Path clusterFolder) {
-		write(clusterFolder.resolve(OWNER_FILE), ProcessHandle.current().pid() + "\n");
+		ProcessHandle self = ProcessHandle.current();
+		write(clusterFolder.resolve(OWNER_FILE), self.pid() + " " + startMillis(self) + "\n");
 	}
 
-	static void register(Path clusterFolder, Process process) {
-		started.add(process.toHandle());
+	static void register(Path clusterFolder, ProcessHandle process) {
+		started.add(process);
 		write(clusterFolder.resolve(PIDS_FILE), process.pid() + "\n");
+	}
+
+	private static long startMillis(ProcessHandle process) {
+		return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
 	}
 
 	static void kill(ProcessHandle process) {
@@ -114,8 +123,7 @@ final class NodeProcesses {
 		}
 		try (DirectoryStream<Path> folders = Files.newDirectoryStream(base)) {
 			for (Path folder : folders) {
-				Optional<Long> owner = readPids(folder.resolve(OWNER_FILE)).stream().findFirst();
-				if (owner.isPresent() && ProcessHandle.of(owner.get()).map(ProcessHandle::isAlive).orElse(false)) {
+				if (ownerAlive(folder)) {
 					continue;
 				}
 				for (long pid : readPids(folder.resolve(PIDS_FILE))) {
@@ -129,6 +137,28 @@ final class NodeProcesses {
 		}
 		catch (IOException ex) {
 			logger.warn("Could not look for orphaned redis-server processes in {}", base, ex);
+		}
+	}
+
+	/**
+	 * Whether the JVM that owns a folder still runs. A folder without an owner record is
+	 * taken as owned while it is young: another JVM may be between creating it and
+	 * claiming it.
+	 */
+	private static boolean ownerAlive(Path folder) {
+		Path ownerFile = folder.resolve(OWNER_FILE);
+		try {
+			if (!Files.isRegularFile(ownerFile)) {
+				long age = System.currentTimeMillis() - Files.getLastModifiedTime(folder).toMillis();
+				return age < 60_000;
+			}
+			String[] owner = Files.readString(ownerFile).trim().split(" ");
+			Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(owner[0]));
+			return process.isPresent() && process.get().isAlive()
+					&& (owner.length < 2 || startMillis(process.get()) == Long.parseLong(owner[1]));
+		}
+		catch (IOException | RuntimeException ex) {
+			return true;
 		}
 	}
 

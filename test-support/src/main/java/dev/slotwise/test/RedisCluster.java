@@ -16,6 +16,7 @@
 
 package dev.slotwise.test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -66,7 +67,8 @@ public interface RedisCluster extends AutoCloseable {
 	 * @return its master
 	 */
 	default ClusterNode masterForKey(String key) {
-		return masterForSlot(SlotHash.getSlot(key));
+		// SlotHash.getSlot(String) would use the platform charset; Redis hashes UTF-8.
+		return masterForSlot(SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	/**

@@ -118,8 +118,9 @@ public final class TestcontainersRedisCluster extends AbstractRedisCluster {
 	}
 
 	private String containerAddress(ClusterNode node) {
-		return this.containers.get(node)
-			.getContainerInfo()
+		// Inspect afresh: a restarted container may have a new address on the network.
+		return docker().inspectContainerCmd(containerId(node))
+			.exec()
 			.getNetworkSettings()
 			.getNetworks()
 			.values()

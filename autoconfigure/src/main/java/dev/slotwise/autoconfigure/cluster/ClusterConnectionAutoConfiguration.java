@@ -18,6 +18,8 @@ package dev.slotwise.autoconfigure.cluster;
 
 import dev.slotwise.cluster.AddressMap;
 import dev.slotwise.cluster.FailoverTuning;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.DnsResolvers;
 
@@ -26,24 +28,26 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Tunes the Lettuce cluster client that Spring Boot's own Redis auto-configuration
- * builds: Slotwise adds customizers, never a second connection factory. Nodes,
- * credentials and SSL come from {@code spring.data.redis.*}.
+ * builds: Slotwise adds customizers, never a second connection factory, and a user's own
+ * {@code RedisConnectionFactory} is left alone. Nodes, credentials and SSL come from
+ * {@code spring.data.redis.*}.
  */
 @AutoConfiguration(before = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClusterClient.class, DataRedisAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "slotwise.cluster.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.data.redis.client-type", havingValue = "lettuce", matchIfMissing = true)
 @EnableConfigurationProperties(SlotwiseClusterProperties.class)
 public final class ClusterConnectionAutoConfiguration {
 
@@ -54,19 +58,28 @@ public final class ClusterConnectionAutoConfiguration {
 		return FailoverTuningFactory.create(properties, redisProperties.getIfAvailable());
 	}
 
+	/**
+	 * Applies the tuning to the client configuration Boot builds. Boot builds cluster
+	 * client options only when {@code spring.data.redis.cluster.*} properties are set;
+	 * when the nodes come from a {@link DataRedisConnectionDetails} bean (test wiring,
+	 * {@code @ServiceConnection}) the options are upgraded to cluster options here, or
+	 * Spring Data would build them without any topology refresh.
+	 */
 	@Bean
-	LettuceClientOptionsBuilderCustomizer slotwiseClientOptionsCustomizer(FailoverTuning tuning,
+	LettuceClientConfigurationBuilderCustomizer slotwiseClientConfigurationCustomizer(FailoverTuning tuning,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
-		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-		if (details == null || details.getCluster() == null || details.getCluster().getNodes().isEmpty()) {
-			throw new ClusterNodesMissingException();
-		}
-		return tuning::applyTo;
-	}
-
-	@Bean
-	LettuceClientConfigurationBuilderCustomizer slotwiseClientConfigurationCustomizer(FailoverTuning tuning) {
-		return (builder) -> builder.commandTimeout(tuning.commandTimeout());
+		return (builder) -> {
+			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+			if (details == null || details.getCluster() == null || details.getCluster().getNodes().isEmpty()) {
+				throw new ClusterNodesMissingException();
+			}
+			builder.commandTimeout(tuning.commandTimeout());
+			ClientOptions current = builder.build().getClientOptions().orElseGet(ClientOptions::create);
+			ClusterClientOptions.Builder options = (current instanceof ClusterClientOptions cluster) ? cluster.mutate()
+					: ClusterClientOptions.builder(current);
+			tuning.applyTo(options);
+			builder.clientOptions(options.build());
+		};
 	}
 
 	@Bean

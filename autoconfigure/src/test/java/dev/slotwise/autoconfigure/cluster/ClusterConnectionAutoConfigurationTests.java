@@ -17,10 +17,12 @@
 package dev.slotwise.autoconfigure.cluster;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.key.ClusterKeys;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
@@ -31,11 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.mock.env.MockEnvironment;
@@ -69,6 +73,40 @@ class ClusterConnectionAutoConfigurationTests {
 			assertThat(options.getSocketOptions().isKeepAlive()).isTrue();
 			assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
 		});
+	}
+
+	@Test
+	void nodesFromAConnectionDetailsBeanStillGetClusterOptionsWithRefresh() {
+		this.runner.withBean(DataRedisConnectionDetails.class, () -> new DataRedisConnectionDetails() {
+
+			@Override
+			public Cluster getCluster() {
+				return () -> List.of(new Node("127.0.0.1", 7000), new Node("127.0.0.1", 7001));
+			}
+
+		}).run((context) -> {
+			ClientOptions options = clientConfiguration(context).getClientOptions().orElseThrow();
+			assertThat(options).isInstanceOf(ClusterClientOptions.class);
+			assertThat(((ClusterClientOptions) options).getTopologyRefreshOptions().getAdaptiveRefreshTriggers())
+				.containsExactlyInAnyOrder(RefreshTrigger.values());
+			assertThat(clientConfiguration(context).getCommandTimeout()).isEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
+	@Test
+	void aUsersOwnConnectionFactoryNeedsNoNodesAndIsLeftAlone() {
+		this.runner.withBean("userConnectionFactory", RedisConnectionFactory.class, LettuceConnectionFactory::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getCommandTimeout())
+					.isEqualTo(Duration.ofSeconds(60));
+			});
+	}
+
+	@Test
+	void backsOffForJedis() {
+		this.runner.withPropertyValues(NODES, "spring.data.redis.client-type=jedis")
+			.run((context) -> assertThat(context).doesNotHaveBean(FailoverTuning.class));
 	}
 
 	@Test

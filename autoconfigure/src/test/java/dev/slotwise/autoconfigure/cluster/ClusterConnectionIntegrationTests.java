@@ -93,6 +93,7 @@ class ClusterConnectionIntegrationTests {
 				keys.forEach((master, key) -> {
 					if (!master.equals(victim)) {
 						assertThat(workload.failures(key)).as("writes to %s on %s", key, master)
+							.isNotEmpty()
 							.allSatisfy((failure) -> assertThat(failure).contains("CLUSTERDOWN"));
 						System.out.println("[slotwise-measure] full coverage required: " + workload.failures(key).size()
 								+ " CLUSTERDOWN answers to writes on healthy " + master + ", longest call "
@@ -115,7 +116,9 @@ class ClusterConnectionIntegrationTests {
 			assertThatExceptionOfType(QueryTimeoutException.class)
 				.isThrownBy(() -> redis.opsForValue().set(keys.get(frozen), "during"));
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
-			assertThat(waited).isBetween(Duration.ofMillis(400), Duration.ofMillis(1500));
+			// Far below the 60 s Lettuce would wait; the upper bound leaves room for a
+			// loaded 2-core machine.
+			assertThat(waited).isBetween(Duration.ofMillis(400), Duration.ofMillis(2500));
 			keys.forEach((master, key) -> {
 				if (!master.equals(frozen)) {
 					redis.opsForValue().set(key, "during");

@@ -90,17 +90,20 @@ class SpringTestWiringIntegrationTests {
 	@Test
 	@Order(3)
 	void scriptsWhoseKeysSpanSlotsFailBeforeAnythingIsSent() {
-		this.redis.setScriptExecutor(new SameSlotScriptExecutor<>(this.redis, this.keys));
+		// A template of its own: the context, and its template, are shared with other
+		// tests.
+		StringRedisTemplate redis = new StringRedisTemplate(this.redis.getRequiredConnectionFactory());
+		redis.setScriptExecutor(new SameSlotScriptExecutor<>(redis, this.keys));
 		String from = this.keys.tagged("user", "1", "a");
 		String sameSlot = this.keys.tagged("user", "1", "b");
 		String otherSlot = this.keys.tagged("user", "2", "b");
-		this.redis.opsForValue().set(from, "value");
-		assertThat(this.redis.execute(COPY, List.of(from, sameSlot))).isEqualTo(1L);
-		assertThat(this.redis.opsForValue().get(sameSlot)).isEqualTo("value");
+		redis.opsForValue().set(from, "value");
+		assertThat(redis.execute(COPY, List.of(from, sameSlot))).isEqualTo(1L);
+		assertThat(redis.opsForValue().get(sameSlot)).isEqualTo("value");
 		assertThatExceptionOfType(CrossSlotException.class)
-			.isThrownBy(() -> this.redis.execute(COPY, List.of(from, otherSlot)))
+			.isThrownBy(() -> redis.execute(COPY, List.of(from, otherSlot)))
 			.withMessageContaining("'" + otherSlot + "' -> slot " + this.keys.slot("2"));
-		assertThat(this.redis.hasKey(otherSlot)).isFalse();
+		assertThat(redis.hasKey(otherSlot)).isFalse();
 	}
 
 	private String keyInSlot(int slot) {
