@@ -294,6 +294,7 @@ abstract class AbstractRedisCluster implements RedisCluster {
 	private Optional<String> healthProblem() {
 		ClusterAdmin admin = admin();
 		String[] expectedOwners = null;
+		String expectedRoles = null;
 		ClusterNode reference = null;
 		for (ClusterNode node : running()) {
 			Map<String, String> info = admin.clusterInfo(node);
@@ -311,6 +312,14 @@ abstract class AbstractRedisCluster implements RedisCluster {
 					return Optional
 						.of(node + " sees " + other + " as " + ((seen != null) ? seen.getFlags() : "unknown"));
 				}
+			}
+			String roles = roles(view);
+			if (expectedRoles == null) {
+				expectedRoles = roles;
+			}
+			else if (!expectedRoles.equals(roles)) {
+				return Optional
+					.of(node + " and " + reference + " disagree on roles: " + roles + " vs " + expectedRoles);
 			}
 			String[] owners = owners(view);
 			for (String owner : owners) {
@@ -340,6 +349,20 @@ abstract class AbstractRedisCluster implements RedisCluster {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Each running node's role and master as one view sees them, in a fixed order.
+	 */
+	private String roles(Partitions view) {
+		StringBuilder roles = new StringBuilder();
+		for (ClusterNode node : running()) {
+			RedisClusterNode seen = view.getPartitionByNodeId(node.id());
+			roles.append(node.name())
+				.append(seen.is(NodeFlag.REPLICA) ? " replica of " + seen.getSlaveOf() : " master")
+				.append("; ");
+		}
+		return roles.toString();
 	}
 
 	private static String[] owners(Partitions view) {

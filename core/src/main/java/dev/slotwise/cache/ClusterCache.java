@@ -1,0 +1,432 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.slotwise.buffer.VersionedValue;
+import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteResult;
+import dev.slotwise.cluster.RedisOutage;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
+import org.springframework.cache.support.SimpleValueWrapper;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.serializer.SerializationException;
+
+/**
+ * A Spring {@link org.springframework.cache.Cache} on Redis Cluster.
+ *
+ * <ul>
+ * <li><b>Read your writes.</b> {@link #put}, {@link #evict} and {@link #clear} wait for
+ * Redis (or, in an outage, for the {@link WriteBuffer} to hold the write) before they
+ * return, and a read on this instance sees them at once, buffered or not.</li>
+ * <li><b>Load once.</b> {@link #get(Object, Callable)} and
+ * {@link #retrieve(Object, Supplier)} run the loader once per key per instance however
+ * many callers ask together.</li>
+ * <li><b>Degrade per slot.</b> A read of a key whose slot is failing ({@link SlotHealth})
+ * does not touch the network: it is a miss, or the last value this instance saw when
+ * {@link ClusterCacheSettings#lastValueCapacity()} is set. Writes to such keys go to the
+ * write buffer as versioned puts and deletes. Keys in healthy slots are untouched. Redis
+ * being down never reaches the caller; it is logged once per slot state change.</li>
+ * </ul>
+ * Keys are {@code <prefix><name>::<key>}; a hash tag in the key ({@code user:{42}}) is
+ * honoured. Values are stored with a {@link VersionedValue} header.
+ */
+public class ClusterCache extends AbstractValueAdaptingCache {
+
+	private static final Log logger = LogFactory.getLog(ClusterCache.class);
+
+	private static final byte[] NULL_PAYLOAD = new byte[0];
+
+	private final String name;
+
+	private final ClusterCacheSettings settings;
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final WriteBuffer writeBuffer;
+
+	private final SlotHealth slotHealth;
+
+	private final ClusterKeys keys;
+
+	private final Clock clock;
+
+	private final Executor executor;
+
+	private final com.github.benmanes.caffeine.cache.@Nullable Cache<String, Object> lastValues;
+
+	private final Map<Object, CompletableFuture<Object>> loads = new ConcurrentHashMap<>();
+
+	private volatile long clearedAt;
+
+	private final AtomicLong hits = new AtomicLong();
+
+	private final AtomicLong misses = new AtomicLong();
+
+	private final AtomicLong degradedReads = new AtomicLong();
+
+	/**
+	 * Create a cache.
+	 * @param name the cache name
+	 * @param settings its settings
+	 * @param connectionFactory the Redis connection factory
+	 * @param writeBuffer where writes to failing slots go
+	 * @param slotHealth which slots are failing
+	 * @param keys slot computation
+	 * @param clock the clock for versions
+	 * @param executor runs {@link #retrieve(Object)} lookups, which must not block
+	 */
+	public ClusterCache(String name, ClusterCacheSettings settings, RedisConnectionFactory connectionFactory,
+			WriteBuffer writeBuffer, SlotHealth slotHealth, ClusterKeys keys, Clock clock, Executor executor) {
+		super(settings.allowNullValues());
+		this.name = name;
+		this.settings = settings;
+		this.connectionFactory = connectionFactory;
+		this.writeBuffer = writeBuffer;
+		this.slotHealth = slotHealth;
+		this.keys = keys;
+		this.clock = clock;
+		this.executor = executor;
+		this.lastValues = (settings.lastValueCapacity() > 0)
+				? Caffeine.newBuilder().maximumSize(settings.lastValueCapacity()).build() : null;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public RedisConnectionFactory getNativeCache() {
+		return this.connectionFactory;
+	}
+
+	/**
+	 * The Redis key of a cache key.
+	 * @param key the cache key
+	 * @return {@code <prefix><name>::<key>}
+	 */
+	public String redisKey(Object key) {
+		return this.settings.keyPrefix() + this.name + "::" + key;
+	}
+
+	@Override
+	protected @Nullable Object lookup(Object key) {
+		String redisKey = redisKey(key);
+		byte[] raw = redisKey.getBytes(StandardCharsets.UTF_8);
+		WriteBuffer.PendingWrite pending = this.writeBuffer.pendingWrite(raw);
+		if (pending != null) {
+			// Our own write, not yet in Redis: answer with it.
+			return (pending.value() != null) ? decode(redisKey, pending.value()) : null;
+		}
+		int slot = this.keys.slot(raw);
+		if (this.slotHealth.isFailing(slot)) {
+			return degraded(redisKey);
+		}
+		byte[] stored;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			stored = connection.stringCommands().get(raw);
+		}
+		catch (RuntimeException ex) {
+			if (!RedisOutage.isOutage(ex)) {
+				throw ex;
+			}
+			if (this.slotHealth.markFailing(slot)) {
+				logger.warn("Cache '" + this.name + "': slot " + slot + " is failing ("
+						+ RedisOutage.reason(ex).orElseThrow() + "); its reads are served degraded until it is back");
+			}
+			return degraded(redisKey);
+		}
+		if (this.slotHealth.isSuspect(slot) && this.slotHealth.markHealthy(slot)) {
+			logger.info("Cache '" + this.name + "': slot " + slot + " is back");
+		}
+		Object value = (stored != null) ? decode(redisKey, stored) : null;
+		remember(redisKey, value);
+		return value;
+	}
+
+	private @Nullable Object degraded(String redisKey) {
+		this.degradedReads.incrementAndGet();
+		return (this.lastValues != null) ? this.lastValues.getIfPresent(redisKey) : null;
+	}
+
+	private void remember(String redisKey, @Nullable Object value) {
+		if (this.lastValues != null) {
+			if (value != null) {
+				this.lastValues.put(redisKey, value);
+			}
+			else {
+				this.lastValues.invalidate(redisKey);
+			}
+		}
+	}
+
+	private @Nullable Object decode(String redisKey, byte[] stored) {
+		VersionedValue versioned = VersionedValue.decode(stored);
+		if (versioned != null && versioned.version() < this.clearedAt) {
+			// Written before this instance cleared the cache, in a slot it could not
+			// reach.
+			return null;
+		}
+		byte[] payload = (versioned != null) ? versioned.payload() : stored;
+		if (payload.length == 0) {
+			return NullValue.INSTANCE;
+		}
+		try {
+			return this.settings.serializer().deserialize(payload);
+		}
+		catch (SerializationException ex) {
+			throw new SerializationException("Cache '" + this.name + "' cannot read the value of '" + redisKey
+					+ "' with " + this.settings.serializer().getClass().getSimpleName()
+					+ "; was it written with another serializer?", ex);
+		}
+	}
+
+	@Override
+	public @Nullable ValueWrapper get(Object key) {
+		ValueWrapper wrapper = super.get(key);
+		((wrapper != null) ? this.hits : this.misses).incrementAndGet();
+		return wrapper;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		ValueWrapper cached = get(key);
+		if (cached != null) {
+			return (T) cached.get();
+		}
+		CompletableFuture<Object> mine = new CompletableFuture<>();
+		CompletableFuture<Object> running = this.loads.putIfAbsent(key, mine);
+		if (running != null) {
+			try {
+				return (T) fromStoreValue(running.join());
+			}
+			catch (CompletionException ex) {
+				throw new ValueRetrievalException(key, valueLoader, ex.getCause());
+			}
+		}
+		try {
+			// Another caller may have stored the value between our miss and our claim.
+			Object stored = lookup(key);
+			if (stored == null) {
+				T loaded = valueLoader.call();
+				put(key, loaded);
+				stored = toStoreValue(loaded);
+			}
+			mine.complete(stored);
+			return (T) fromStoreValue(stored);
+		}
+		catch (Exception ex) {
+			mine.completeExceptionally(ex);
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+		finally {
+			this.loads.remove(key, mine);
+		}
+	}
+
+	@Override
+	public @Nullable CompletableFuture<?> retrieve(Object key) {
+		return CompletableFuture.supplyAsync(() -> {
+			Object stored = lookup(key);
+			if (stored == null) {
+				return null;
+			}
+			return isAllowNullValues() ? new SimpleValueWrapper(fromStoreValue(stored)) : fromStoreValue(stored);
+		}, this.executor);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		return CompletableFuture.supplyAsync(() -> lookup(key), this.executor).thenCompose((stored) -> {
+			if (stored != null) {
+				return CompletableFuture.completedFuture((T) fromStoreValue(stored));
+			}
+			CompletableFuture<Object> mine = new CompletableFuture<>();
+			CompletableFuture<Object> running = this.loads.putIfAbsent(key, mine);
+			if (running != null) {
+				return running.thenApply((value) -> (T) fromStoreValue(value));
+			}
+			valueLoader.get().whenComplete((value, failure) -> {
+				try {
+					if (failure != null) {
+						mine.completeExceptionally(failure);
+					}
+					else {
+						put(key, value);
+						mine.complete(toStoreValue(value));
+					}
+				}
+				catch (RuntimeException ex) {
+					mine.completeExceptionally(ex);
+				}
+				finally {
+					this.loads.remove(key, mine);
+				}
+			});
+			return mine.thenApply((value) -> (T) fromStoreValue(value));
+		});
+	}
+
+	@Override
+	public void put(Object key, @Nullable Object value) {
+		String redisKey = redisKey(key);
+		Object storeValue = toStoreValue(value);
+		byte[] payload = serialize(storeValue);
+		WriteResult result = this.writeBuffer.setVersioned(redisKey.getBytes(StandardCharsets.UTF_8), payload,
+				this.settings.ttl());
+		if (!result.acknowledged()) {
+			logger.warn("Cache '" + this.name + "': a put was not accepted (" + result.reason() + ")");
+			remember(redisKey, null);
+			return;
+		}
+		remember(redisKey, storeValue);
+	}
+
+	private byte[] serialize(Object storeValue) {
+		if (storeValue == NullValue.INSTANCE) {
+			return NULL_PAYLOAD;
+		}
+		try {
+			byte[] payload = this.settings.serializer().serialize(storeValue);
+			return (payload != null) ? payload : NULL_PAYLOAD;
+		}
+		catch (SerializationException ex) {
+			throw new IllegalArgumentException("Cache '" + this.name + "' cannot serialize a value of type "
+					+ storeValue.getClass().getName() + " with " + this.settings.serializer().getClass().getSimpleName()
+					+ ": make the type serializable by it, or configure another value serializer for this cache.", ex);
+		}
+	}
+
+	@Override
+	public void evict(Object key) {
+		String redisKey = redisKey(key);
+		WriteResult result = this.writeBuffer.delete(redisKey.getBytes(StandardCharsets.UTF_8));
+		remember(redisKey, null);
+		if (!result.acknowledged()) {
+			logger.warn("Cache '" + this.name + "': an eviction was not accepted (" + result.reason() + ")");
+		}
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		boolean present = lookup(key) != null;
+		evict(key);
+		return present;
+	}
+
+	@Override
+	public void clear() {
+		invalidate();
+	}
+
+	/**
+	 * Remove every entry of this cache from every reachable master. Entries in slots that
+	 * cannot be reached now are hidden from this instance at once (they are older than
+	 * the clear) and expire with their TTL.
+	 * @return whether any entry was removed
+	 */
+	@Override
+	public boolean invalidate() {
+		this.clearedAt = this.clock.millis() + 1;
+		if (this.lastValues != null) {
+			this.lastValues.invalidateAll();
+		}
+		byte[] pattern = (escape(this.settings.keyPrefix() + this.name) + "::*").getBytes(StandardCharsets.UTF_8);
+		boolean removed = false;
+		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
+			for (RedisClusterNode node : connection.clusterGetNodes()) {
+				if (!node.isMaster()) {
+					continue;
+				}
+				try (Cursor<byte[]> cursor = connection.scan(node,
+						ScanOptions.scanOptions().match(pattern).count(500).build())) {
+					List<byte[]> found = new ArrayList<>();
+					cursor.forEachRemaining(found::add);
+					for (byte[] key : found) {
+						removed |= this.writeBuffer.delete(key) == WriteResult.WRITTEN;
+					}
+				}
+				catch (RuntimeException ex) {
+					if (!RedisOutage.isOutage(ex)) {
+						throw ex;
+					}
+					logger.warn("Cache '" + this.name + "': could not clear entries on " + node.getHost() + ":"
+							+ node.getPort() + " (" + RedisOutage.reason(ex).orElseThrow()
+							+ "); they are hidden from this instance and expire with their TTL");
+				}
+			}
+		}
+		return removed;
+	}
+
+	private static String escape(String glob) {
+		return glob.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+	}
+
+	/**
+	 * Reads that found an entry.
+	 * @return the count
+	 */
+	public long hits() {
+		return this.hits.get();
+	}
+
+	/**
+	 * Reads that found none.
+	 * @return the count
+	 */
+	public long misses() {
+		return this.misses.get();
+	}
+
+	/**
+	 * Reads of failing slots answered without Redis.
+	 * @return the count
+	 */
+	public long degradedReads() {
+		return this.degradedReads.get();
+	}
+
+}

@@ -1,0 +1,57 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * Settings of one {@link ClusterCache}.
+ *
+ * @param ttl time to live of entries; {@link Duration#ZERO} for none
+ * @param allowNullValues whether {@code null} values are cached
+ * @param keyPrefix prefix of every Redis key, before {@code <cache name>::}; no braces
+ * @param serializer turns values into bytes and back
+ * @param lastValueCapacity how many last-seen values this instance keeps to answer reads
+ * of failing slots; 0 answers them as misses
+ */
+public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
+		RedisSerializer<Object> serializer, int lastValueCapacity) {
+
+	/**
+	 * Check the settings.
+	 */
+	public ClusterCacheSettings {
+		Objects.requireNonNull(ttl, "ttl must not be null");
+		Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+		Objects.requireNonNull(serializer, "serializer must not be null");
+		if (ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+		}
+		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException(
+					"keyPrefix '" + keyPrefix + "' contains a brace; it would take the place "
+							+ "of the hash tags in cache keys. Use a prefix without '{' or '}'.");
+		}
+		if (lastValueCapacity < 0) {
+			throw new IllegalArgumentException("lastValueCapacity must not be negative, was " + lastValueCapacity);
+		}
+	}
+
+}

@@ -1,0 +1,226 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteBufferSettings;
+import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.test.ClusterNode;
+import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LocalRedisClusterTest;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cache.Cache;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link ClusterCache} against a real 3+3 cluster: the {@link Cache} contract,
+ * read-your-writes, one load per key, and per-slot degradation.
+ */
+@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+class ClusterCacheIntegrationTests {
+
+	private final ClusterKeys keys = new ClusterKeys();
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private SlotHealth slotHealth;
+
+	private WriteBuffer writeBuffer;
+
+	private StringRedisTemplate redis;
+
+	@BeforeEach
+	void connect(LocalRedisCluster cluster) {
+		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
+		tuning.applyTo(options);
+		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
+				LettuceClientConfiguration.builder()
+					.clientOptions(options.build())
+					.commandTimeout(tuning.commandTimeout())
+					.build());
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
+		this.slotHealth = new SlotHealth(Duration.ofMillis(500), Clock.systemUTC());
+		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth,
+				WriteBufferSettings.defaults(), Clock.systemUTC());
+		this.writeBuffer.start();
+		this.redis = new StringRedisTemplate(this.connectionFactory);
+	}
+
+	@AfterEach
+	void disconnect() {
+		this.writeBuffer.stop();
+		this.connectionFactory.destroy();
+	}
+
+	private ClusterCache cache(String name, boolean allowNull, int lastValues) {
+		return new ClusterCache(name,
+				new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "", RedisSerializer.java(), lastValues),
+				this.connectionFactory, this.writeBuffer, this.slotHealth, this.keys, Clock.systemUTC(),
+				ForkJoinPool.commonPool());
+	}
+
+	@Test
+	void keepsTheCacheContract() {
+		ClusterCache cache = cache("books", true, 0);
+		assertThat(cache.getName()).isEqualTo("books");
+		assertThat(cache.get("isbn:1")).isNull();
+		cache.put("isbn:1", "Dune");
+		assertThat(cache.get("isbn:1")).isNotNull().extracting(Cache.ValueWrapper::get).isEqualTo("Dune");
+		assertThat(cache.get("isbn:1", String.class)).isEqualTo("Dune");
+		assertThatIllegalStateException().isThrownBy(() -> cache.get("isbn:1", Integer.class));
+		cache.put("isbn:2", null);
+		assertThat(cache.get("isbn:2")).isNotNull().extracting(Cache.ValueWrapper::get).isNull();
+		assertThat(cache.putIfAbsent("isbn:1", "Other")).extracting(Cache.ValueWrapper::get).isEqualTo("Dune");
+		assertThat(cache.putIfAbsent("isbn:3", "Emma")).isNull();
+		assertThat(cache.get("isbn:3", String.class)).isEqualTo("Emma");
+		assertThat(cache.evictIfPresent("isbn:3")).isTrue();
+		assertThat(cache.evictIfPresent("isbn:3")).isFalse();
+		cache.evict("isbn:1");
+		assertThat(cache.get("isbn:1")).isNull();
+		assertThat(this.redis.getExpire("books::isbn:2")).isBetween(590L, 600L);
+		assertThat(cache.invalidate()).isTrue();
+		assertThat(cache.get("isbn:2")).isNull();
+		assertThat(this.redis.keys("books::*")).isEmpty();
+	}
+
+	@Test
+	void nullValuesAreRejectedWhenNotAllowedAndLoaderFailuresAreWrapped() {
+		ClusterCache cache = cache("strict", false, 0);
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.put("k", null)).withMessageContaining("strict");
+		assertThatExceptionOfType(Cache.ValueRetrievalException.class).isThrownBy(() -> cache.get("k", () -> {
+			throw new IllegalStateException("database down");
+		})).withRootCauseInstanceOf(IllegalStateException.class);
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.put("k", new Object()))
+			.withMessageContaining("Cache 'strict' cannot serialize a value of type java.lang.Object");
+	}
+
+	@Test
+	void retrieveAnswersWithoutBlockingAndLoadsOnMiss() throws Exception {
+		ClusterCache cache = cache("async", true, 0);
+		assertThat(cache.retrieve("a").get()).isNull();
+		cache.put("a", "1");
+		assertThat(cache.retrieve("a").get()).isInstanceOf(Cache.ValueWrapper.class)
+			.extracting((wrapper) -> ((Cache.ValueWrapper) wrapper).get())
+			.isEqualTo("1");
+		assertThat(cache.retrieve("b", () -> CompletableFuture.completedFuture("2")).get()).isEqualTo("2");
+		assertThat(cache.get("b", String.class)).isEqualTo("2");
+	}
+
+	@Test
+	void everyPutIsReadBackAtOnce() {
+		ClusterCache cache = cache("ryw", true, 0);
+		int stale = 0;
+		for (int i = 0; i < 1000; i++) {
+			cache.put("k" + (i % 50), "v" + i);
+			if (!("v" + i).equals(cache.get("k" + (i % 50), String.class))) {
+				stale++;
+			}
+		}
+		assertThat(stale).isZero();
+	}
+
+	@Test
+	void tenConcurrentCallersRunTheLoaderOnce() throws Exception {
+		ClusterCache cache = cache("once", true, 0);
+		AtomicInteger loads = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			callers.add(new Thread(() -> results.add(cache.get("report", () -> {
+				loads.incrementAndGet();
+				release.await();
+				return "expensive";
+			}))));
+		}
+		callers.forEach(Thread::start);
+		// Hold the load until every caller is waiting: the loader on the latch, the rest
+		// on it.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> callers.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING));
+		release.countDown();
+		for (Thread caller : callers) {
+			caller.join(10_000);
+		}
+		assertThat(results).hasSize(10).containsOnly("expensive");
+		assertThat(loads).hasValue(1);
+	}
+
+	@Test
+	void aFrozenMastersSlotsDegradeWhileOtherSlotsServeFromRedis(LocalRedisCluster cluster) {
+		ClusterCache cache = cache("degrade", true, 1000);
+		String frozenKey = keyOn(cluster, cluster.masters().get(0), cache);
+		String healthyKey = keyOn(cluster, cluster.masters().get(1), cache);
+		cache.put(frozenKey, "last seen");
+		cache.put(healthyKey, "fine");
+		assertThat(cache.get(frozenKey, String.class)).isEqualTo("last seen");
+		cluster.pause(cluster.masters().get(0));
+		// The first read waits out the command timeout and marks the slot failing ...
+		assertThat(cache.get(frozenKey, String.class)).isEqualTo("last seen");
+		// ... the next ones do not touch the network.
+		long start = System.nanoTime();
+		for (int i = 0; i < 100; i++) {
+			assertThat(cache.get(frozenKey, String.class)).isEqualTo("last seen");
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+		assertThat(cache.degradedReads()).isGreaterThanOrEqualTo(101);
+		assertThat(cache.get(healthyKey, String.class)).isEqualTo("fine");
+		cache.put(frozenKey, "written during the outage");
+		assertThat(cache.get(frozenKey, String.class)).isEqualTo("written during the outage");
+		cluster.resume(cluster.masters().get(0));
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.writeBuffer.pending() == 0);
+		ClusterCache fresh = cache("degrade", true, 0);
+		assertThat(fresh.get(frozenKey, String.class)).isEqualTo("written during the outage");
+	}
+
+	private String keyOn(LocalRedisCluster cluster, ClusterNode master, ClusterCache cache) {
+		for (int i = 0;; i++) {
+			String key = "item:" + i;
+			if (cluster.masterForKey(cache.redisKey(key)).equals(master)) {
+				return key;
+			}
+		}
+	}
+
+}
