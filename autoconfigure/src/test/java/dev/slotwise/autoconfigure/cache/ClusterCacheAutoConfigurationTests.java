@@ -1,0 +1,118 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.autoconfigure.cache;
+
+import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
+import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cluster.SlotHealth;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Wiring of {@link ClusterCacheAutoConfiguration}; no Redis needed.
+ */
+class ClusterCacheAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
+				ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+		.withUserConfiguration(Caching.class)
+		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001");
+
+	@Test
+	void providesTheCacheManagerWriteBufferAndSlotHealth() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ClusterCacheManager.class)
+				.hasSingleBean(WriteBuffer.class)
+				.hasSingleBean(SlotHealth.class);
+			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ClusterCacheManager.class);
+		});
+	}
+
+	@Test
+	void configuredCachesExistAtStartAndUnlistedOnesOnlyWhenAllowed() {
+		this.runner.withPropertyValues("slotwise.cache.caches.products.ttl=30s", "slotwise.cache.caches.users.ttl=3m")
+			.run((context) -> {
+				CacheManager manager = context.getBean(CacheManager.class);
+				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("products", "users");
+				assertThat(manager.getCache("other")).isNotNull();
+			});
+		this.runner
+			.withPropertyValues("slotwise.cache.caches.products.ttl=30s", "slotwise.cache.allow-runtime-caches=false")
+			.run((context) -> {
+				CacheManager manager = context.getBean(CacheManager.class);
+				assertThat(manager.getCache("products")).isNotNull();
+				assertThat(manager.getCache("other")).isNull();
+			});
+	}
+
+	@Test
+	void backsOffForAUsersCacheManagerAndWhenDisabled() {
+		this.runner.withBean(CacheManager.class, ConcurrentMapCacheManager::new).run((context) -> {
+			assertThat(context).doesNotHaveBean(ClusterCacheManager.class);
+			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+		});
+		this.runner.withPropertyValues("slotwise.cache.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ClusterCacheManager.class));
+	}
+
+	@Test
+	void badValuesFailAtStartNamingTheProperty() {
+		this.runner.withPropertyValues("slotwise.cache.caches.products.ttl=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cache.caches.products.ttl");
+		});
+		this.runner.withPropertyValues("slotwise.cache.key-prefix=app{1}:").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("slotwise.cache.key-prefix");
+		});
+		this.runner.withPropertyValues("slotwise.write-buffer.max-entries=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("slotwise.write-buffer.max-entries");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class Caching {
+
+		@Bean
+		String marker() {
+			return "caching";
+		}
+
+	}
+
+}
