@@ -260,15 +260,38 @@ public class WriteBuffer implements SmartLifecycle {
 			return reject(RejectReason.CLOSED);
 		}
 		int slot = this.keys.slot(entry.key);
-		if (this.slotHealth.isFailing(slot) || (this.pending > 0 && isPending(entry.key))) {
-			// Keep order: a key with a buffered write waits for its replay.
+		if (this.slotHealth.isFailing(slot)) {
 			return hold(entry);
+		}
+		Entry claimed = null;
+		if (this.pending > 0) {
+			this.lock.lock();
+			try {
+				Entry held = this.entries.get(new Key(entry.key));
+				if (held != null) {
+					if (held.inFlight) {
+						// Its replay is on the wire: queue behind it to keep the order.
+						return hold(entry);
+					}
+					// The slot is healthy: this newer write supersedes the buffered one.
+					claimed = held;
+					this.entries.remove(new Key(entry.key));
+					this.bytes -= held.size();
+					this.pending = this.entries.size();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
 		}
 		try {
 			applyDirectly(entry);
 			return WriteResult.WRITTEN;
 		}
 		catch (RuntimeException ex) {
+			if (claimed != null) {
+				restore(claimed);
+			}
 			if (RedisOutage.isOutage(ex)) {
 				if (this.slotHealth.markFailing(slot)) {
 					logger.warn("Slot " + slot + " is failing (" + RedisOutage.reason(ex).orElseThrow()
@@ -278,6 +301,21 @@ public class WriteBuffer implements SmartLifecycle {
 			}
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
+		}
+	}
+
+	private void restore(Entry claimed) {
+		this.lock.lock();
+		try {
+			Key key = new Key(claimed.key);
+			if (!this.entries.containsKey(key)) {
+				this.entries.put(key, claimed);
+				this.bytes += claimed.size();
+				this.pending = this.entries.size();
+			}
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -292,16 +330,6 @@ public class WriteBuffer implements SmartLifecycle {
 					.set(entry.key, entry.value, (ttl > 0) ? Expiration.milliseconds(ttl) : Expiration.persistent(),
 							SetOption.upsert());
 			}
-		}
-	}
-
-	private boolean isPending(byte[] key) {
-		this.lock.lock();
-		try {
-			return this.entries.containsKey(new Key(key));
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
@@ -474,6 +502,7 @@ public class WriteBuffer implements SmartLifecycle {
 				if (this.slotHealth.isFailing(slot) || (slotBackoff != null && slotBackoff.notBefore > now)) {
 					continue;
 				}
+				entry.inFlight = true;
 				bySlot.computeIfAbsent(slot, (s) -> new ArrayList<>()).add(entry);
 				taken++;
 			}
@@ -513,7 +542,10 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			// No connection at all: treat every slot of the batch as failing.
-			batch.forEach((entry) -> failed(entry, ex));
+			batch.forEach((entry) -> {
+				entry.inFlight = false;
+				failed(entry, ex);
+			});
 			return 0;
 		}
 		int delivered = 0;
@@ -521,9 +553,11 @@ public class WriteBuffer implements SmartLifecycle {
 			Entry entry = batch.get(i);
 			try {
 				results.get(i).join();
+				entry.inFlight = false;
 				delivered += delivered(entry) ? 1 : 0;
 			}
 			catch (RuntimeException ex) {
+				entry.inFlight = false;
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 				if (RedisOutage.isOutage(cause)) {
 					failed(entry, cause);
@@ -718,6 +752,9 @@ public class WriteBuffer implements SmartLifecycle {
 		final long deadline;
 
 		final boolean versioned;
+
+		/** Set while its replay is on the wire; guarded by the buffer's lock when set. */
+		volatile boolean inFlight;
 
 		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline) {
 			this(key, value, delete, deadline, false);

@@ -83,8 +83,8 @@ public final class RedisOutage {
 
 	private static boolean isDisconnected(String message) {
 		return message.contains("not connected") || message.contains("Connection closed")
-				|| message.contains("Connection reset") || message.contains("Connection refused")
-				|| message.contains("Unable to connect");
+				|| message.contains("Connection disconnected") || message.contains("Connection reset")
+				|| message.contains("Connection refused") || message.contains("Unable to connect");
 	}
 
 }

@@ -143,16 +143,18 @@ class WriteBufferIntegrationTests {
 	}
 
 	@Test
-	void aWriteToAKeyWithABufferedWriteWaitsForItsReplayToKeepOrder() {
+	void aDirectWriteToAHealthySlotSupersedesTheBufferedWriteToItsKey() {
 		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
 		String key = "user:{5}:name";
+		this.redis.opsForValue().set(key, "stale");
 		this.slotHealth.markFailing(this.keys.slot(key));
-		buffer.delete(key);
+		assertThat(buffer.delete(key)).isEqualTo(WriteResult.BUFFERED);
 		this.slotHealth.markHealthy(this.keys.slot(key));
-		assertThat(buffer.set(key, "after", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
-		buffer.replay();
-		assertThat(this.redis.opsForValue().get(key)).isEqualTo("after");
 		assertThat(buffer.set(key, "direct", Duration.ofSeconds(60))).isEqualTo(WriteResult.WRITTEN);
+		assertThat(buffer.pending()).isZero();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("direct");
+		buffer.replay();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("direct");
 	}
 
 	@Test

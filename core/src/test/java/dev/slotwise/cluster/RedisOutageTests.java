@@ -1,0 +1,61 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cluster;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisSystemException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Unit tests for {@link RedisOutage}.
+ */
+class RedisOutageTests {
+
+	@Test
+	void outagesAreRecognisedThroughSpringsWrappers() {
+		assertThat(RedisOutage.reason(wrapped(new RedisCommandExecutionException("CLUSTERDOWN The cluster is down"))))
+			.hasValue("clusterdown");
+		assertThat(RedisOutage.reason(wrapped(new RedisCommandExecutionException("TRYAGAIN Multiple keys request"))))
+			.hasValue("tryagain");
+		assertThat(RedisOutage.reason(new QueryTimeoutException("timeout"))).hasValue("timeout");
+		assertThat(RedisOutage.reason(wrapped(new RedisCommandTimeoutException("timed out")))).hasValue("timeout");
+		assertThat(RedisOutage.reason(wrapped(new RedisConnectionException("refused")))).hasValue("connection");
+		assertThat(RedisOutage.reason(wrapped(new RedisException("Connection disconnected")))).hasValue("connection");
+		assertThat(RedisOutage.reason(wrapped(new RedisException("Currently not connected. Commands are rejected."))))
+			.hasValue("connection");
+	}
+
+	@Test
+	void commandErrorsAreNotOutages() {
+		assertThat(RedisOutage.isOutage(wrapped(new RedisCommandExecutionException(
+				"WRONGTYPE Operation against a key holding the wrong kind of value"))))
+			.isFalse();
+		assertThat(RedisOutage.isOutage(new IllegalArgumentException("bad"))).isFalse();
+	}
+
+	private static RuntimeException wrapped(RuntimeException cause) {
+		return new RedisSystemException("Redis exception", cause);
+	}
+
+}
