@@ -20,6 +20,7 @@ import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,8 @@ class ClusterCacheAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(ClusterCacheManager.class)
 				.hasSingleBean(WriteBuffer.class)
-				.hasSingleBean(SlotHealth.class);
+				.hasSingleBean(SlotHealth.class)
+				.hasSingleBean(ClusterStatePoller.class);
 			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ClusterCacheManager.class);
 		});
 	}

@@ -26,7 +26,10 @@ import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -43,6 +46,8 @@ import static org.awaitility.Awaitility.await;
  * it or freezes it.
  */
 @LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+// Tests that kill or freeze nodes run after the one that needs a settled cluster.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterConnectionIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -57,6 +62,7 @@ class ClusterConnectionIntegrationTests {
 	}
 
 	@Test
+	@Order(1)
 	void manualFailoverRoutesCommandsToTheNewMasterWithoutAFailedCommand(LocalRedisCluster cluster) {
 		connectedTo(cluster).run((context) -> {
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
@@ -75,6 +81,7 @@ class ClusterConnectionIntegrationTests {
 	}
 
 	@Test
+	@Order(4)
 	void withFullCoverageRequiredEveryMasterAnswersClusterdownUntilTheReplicaTakesOver(LocalRedisCluster cluster) {
 		// Redis's default cluster-require-full-coverage=yes: between the FAIL flag and
 		// the
@@ -105,6 +112,7 @@ class ClusterConnectionIntegrationTests {
 	}
 
 	@Test
+	@Order(2)
 	void commandsToAPausedMasterFailWithinTheCommandTimeoutInsteadOfHanging(LocalRedisCluster cluster) {
 		connectedTo(cluster, "slotwise.cluster.command-timeout=500ms").run((context) -> {
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
@@ -129,6 +137,7 @@ class ClusterConnectionIntegrationTests {
 	}
 
 	@Test
+	@Order(3)
 	void withBootsDefaultsACommandToAPausedMasterWaitsFarLonger(LocalRedisCluster cluster) {
 		connectedTo(cluster, "slotwise.cluster.enabled=false", "spring.data.redis.timeout=5s").run((context) -> {
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
