@@ -66,7 +66,10 @@ import org.springframework.data.redis.core.types.Expiration;
  * applied before that key's later put;</li>
  * <li>a put is replayed with {@code SET key value NX PX remaining}: it never overwrites a
  * value written meanwhile, and it keeps its original deadline; a put whose deadline
- * passed is dropped and counted, not replayed;</li>
+ * passed is dropped and counted, not replayed. A plain put that finds its key holding a
+ * value cannot tell whether that value is older, so it keeps it and reports the put as
+ * dropped ({@link RejectReason#KEY_EXISTS}); a {@link #setVersioned versioned} put
+ * replaces an older version and keeps a newer one ({@link #superseded()});</li>
  * <li>a delete is replayed with {@code DEL};</li>
  * <li>a direct write that succeeds supersedes an older buffered write to the same
  * key.</li>
@@ -112,11 +115,17 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private final AtomicLong replayed = new AtomicLong();
 
+	private final AtomicLong superseded = new AtomicLong();
+
 	private final AtomicLong buffered = new AtomicLong();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean closed;
+
+	private final @Nullable WriteBufferJournal journal;
+
+	private boolean journalRecovered;
 
 	/**
 	 * Create a write buffer.
@@ -128,6 +137,24 @@ public class WriteBuffer implements SmartLifecycle {
 	 */
 	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
 			WriteBufferSettings settings, Clock clock) {
+		this(connectionFactory, keys, slotHealth, settings, clock, null);
+	}
+
+	/**
+	 * Create a write buffer that keeps its writes in a journal across restarts. The
+	 * writes the journal held when it was opened are buffered again when the buffer
+	 * {@link #start() starts}. The caller closes the journal after stopping the buffer.
+	 * @param connectionFactory the Redis connection factory
+	 * @param keys slot computation
+	 * @param slotHealth which slots are failing; shared with the cache
+	 * @param settings bounds and timings
+	 * @param clock the clock for deadlines (wall-clock time, since deadlines outlive the
+	 * process)
+	 * @param journal the journal, or {@code null} for none
+	 */
+	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
+			WriteBufferSettings settings, Clock clock, @Nullable WriteBufferJournal journal) {
+		this.journal = journal;
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.slotHealth = slotHealth;
@@ -278,6 +305,7 @@ public class WriteBuffer implements SmartLifecycle {
 					this.entries.remove(new Key(entry.key));
 					this.bytes -= held.size();
 					this.pending = this.entries.size();
+					journalDone(held);
 				}
 			}
 			finally {
@@ -312,6 +340,7 @@ public class WriteBuffer implements SmartLifecycle {
 				this.entries.put(key, claimed);
 				this.bytes += claimed.size();
 				this.pending = this.entries.size();
+				journalHeld(claimed);
 			}
 		}
 		finally {
@@ -363,6 +392,7 @@ public class WriteBuffer implements SmartLifecycle {
 			this.entries.put(key, merged);
 			this.bytes += merged.size();
 			this.pending = this.entries.size();
+			journalHeld(merged);
 			this.buffered.incrementAndGet();
 			return WriteResult.BUFFERED;
 		}
@@ -381,6 +411,7 @@ public class WriteBuffer implements SmartLifecycle {
 			}
 			oldest.remove();
 			this.bytes -= victim.getValue().size();
+			journalDone(victim.getValue());
 			drop(RejectReason.OVERFLOW, 1);
 		}
 	}
@@ -394,6 +425,68 @@ public class WriteBuffer implements SmartLifecycle {
 		this.dropped.get(reason).addAndGet(count);
 		logger.warn("Dropped " + count + " buffered write(s): " + reason.name().toLowerCase(java.util.Locale.ROOT)
 				+ " (dropped so far: " + dropped() + ")");
+	}
+
+	/** Call with the lock held, after the entry was put in the map. */
+	private void journalHeld(Entry entry) {
+		if (this.journal != null) {
+			this.journal.held(entry.record());
+		}
+	}
+
+	/** Call with the lock held, after the entry was removed from the map. */
+	private void journalDone(Entry entry) {
+		if (this.journal != null) {
+			if (this.entries.isEmpty()) {
+				this.journal.truncate();
+			}
+			else {
+				this.journal.done(entry.key);
+			}
+		}
+	}
+
+	private void compactJournal() {
+		WriteBufferJournal journal = this.journal;
+		if (journal == null) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			// Overwrites during a long outage leave records behind: rewrite once they
+			// outweigh what is pending.
+			if (journal.size() > Math.max(4 * (this.bytes + 64L * this.entries.size()), 1024 * 1024)) {
+				journal.compact(this.entries.values().stream().map(Entry::record).toList());
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void recoverJournal() {
+		WriteBufferJournal journal = this.journal;
+		if (journal == null || this.journalRecovered) {
+			return;
+		}
+		this.journalRecovered = true;
+		this.lock.lock();
+		try {
+			for (WriteBufferJournal.JournalRecord record : journal.recovered().records()) {
+				Key key = new Key(record.key());
+				if (this.entries.containsKey(key)) {
+					continue;
+				}
+				Entry entry = new Entry(record.key(), record.value(), record.delete(), record.deadline(),
+						record.versioned());
+				this.entries.put(key, entry);
+				this.bytes += entry.size();
+			}
+			this.pending = this.entries.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -440,6 +533,15 @@ public class WriteBuffer implements SmartLifecycle {
 	 */
 	public long replayed() {
 		return this.replayed.get();
+	}
+
+	/**
+	 * Buffered versioned puts not applied because a newer value was written meanwhile
+	 * (the intended outcome: the last writer wins).
+	 * @return the count
+	 */
+	public long superseded() {
+		return this.superseded.get();
 	}
 
 	/**
@@ -492,10 +594,12 @@ public class WriteBuffer implements SmartLifecycle {
 					if (!entry.deletes()) {
 						all.remove();
 						this.bytes -= entry.key.length;
+						journalDone(entry);
 						continue;
 					}
 					entry = new Entry(entry.key, null, true, 0);
 					held.setValue(entry);
+					journalHeld(entry);
 				}
 				int slot = this.keys.slot(entry.key);
 				SlotBackoff slotBackoff = this.backoffs.get(slot);
@@ -522,7 +626,7 @@ public class WriteBuffer implements SmartLifecycle {
 	@SuppressWarnings("unchecked")
 	private int send(List<Entry> batch) {
 		long now = this.clock.millis();
-		List<CompletableFuture<?>> results = new ArrayList<>(batch.size());
+		List<CompletableFuture<Outcome>> results = new ArrayList<>(batch.size());
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
@@ -530,13 +634,13 @@ public class WriteBuffer implements SmartLifecycle {
 				CompletableFuture<?> deleted = entry.deletes() ? commands.del(entry.key).toCompletableFuture()
 						: CompletableFuture.completedFuture(null);
 				if (entry.value == null) {
-					results.add(deleted);
+					results.add(deleted.thenApply((ignored) -> Outcome.APPLIED));
 				}
 				else {
 					long ttl = (entry.deadline != 0) ? Math.max(1, entry.deadline - now) : 0;
-					CompletableFuture<?> set = entry.versioned ? setIfNewer(commands, entry.key, entry.value, ttl)
+					CompletableFuture<Outcome> set = entry.versioned ? setIfNewer(commands, entry.key, entry.value, ttl)
 							: setIfAbsent(commands, entry.key, entry.value, ttl);
-					results.add(CompletableFuture.allOf(deleted, set));
+					results.add(deleted.thenCombine(set, (ignored, outcome) -> outcome));
 				}
 			}
 		}
@@ -552,9 +656,26 @@ public class WriteBuffer implements SmartLifecycle {
 		for (int i = 0; i < batch.size(); i++) {
 			Entry entry = batch.get(i);
 			try {
-				results.get(i).join();
+				Outcome outcome = results.get(i).join();
 				entry.inFlight = false;
-				delivered += delivered(entry) ? 1 : 0;
+				boolean removed = delivered(entry);
+				if (!removed) {
+					// A newer write to the key replaced this one meanwhile; it will be
+					// replayed in its turn.
+					continue;
+				}
+				if (outcome == Outcome.APPLIED) {
+					delivered++;
+				}
+				else if (outcome == Outcome.SUPERSEDED) {
+					this.superseded.incrementAndGet();
+				}
+				else {
+					logger.warn("A replayed put to a key in slot " + this.keys.slot(entry.key)
+							+ " found the key holding a value it cannot tell is older, and kept it; use "
+							+ "setVersioned for values only Slotwise writes, or delete the key first");
+					drop(RejectReason.KEY_EXISTS, 1);
+				}
 			}
 			catch (RuntimeException ex) {
 				entry.inFlight = false;
@@ -574,16 +695,18 @@ public class WriteBuffer implements SmartLifecycle {
 		return delivered;
 	}
 
-	private static CompletableFuture<String> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
-			byte[] value, long ttl) {
+	private static CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			byte[] key, byte[] value, long ttl) {
 		SetArgs args = SetArgs.Builder.nx();
 		if (ttl > 0) {
 			args.px(ttl);
 		}
-		return commands.set(key, value, args).toCompletableFuture();
+		return commands.set(key, value, args)
+			.toCompletableFuture()
+			.thenApply((reply) -> (reply != null) ? Outcome.APPLIED : Outcome.KEY_EXISTS);
 	}
 
-	private static CompletableFuture<Long> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+	private static CompletableFuture<Outcome> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
 			byte[] value, long ttl) {
 		byte[][] keys = { key };
 		byte[] ttlArgument = Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
@@ -599,7 +722,26 @@ public class WriteBuffer implements SmartLifecycle {
 						.toCompletableFuture();
 				}
 				return CompletableFuture.failedFuture(cause);
+			})
+			.thenApply((reply) -> switch (reply.intValue()) {
+				case 1 -> Outcome.APPLIED;
+				case 0 -> Outcome.SUPERSEDED;
+				default -> Outcome.KEY_EXISTS;
 			});
+	}
+
+	/** What a replayed write did. */
+	private enum Outcome {
+
+		/** Written to Redis. */
+		APPLIED,
+
+		/** A newer versioned value was there and was kept: last writer wins. */
+		SUPERSEDED,
+
+		/** A value that cannot be ordered against the write was there and was kept. */
+		KEY_EXISTS
+
 	}
 
 	private boolean delivered(Entry entry) {
@@ -621,6 +763,7 @@ public class WriteBuffer implements SmartLifecycle {
 				this.entries.remove(key);
 				this.bytes -= entry.size();
 				this.pending = this.entries.size();
+				journalDone(entry);
 				return true;
 			}
 			return false;
@@ -649,6 +792,7 @@ public class WriteBuffer implements SmartLifecycle {
 			return;
 		}
 		this.closed = false;
+		recoverJournal();
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "slotwise-write-buffer");
 			thread.setDaemon(true);
@@ -664,6 +808,7 @@ public class WriteBuffer implements SmartLifecycle {
 			while (replay() > 0 && this.pending > 0) {
 				// Keep going while batches deliver; a slot that fails backs off.
 			}
+			compactJournal();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Write buffer replay failed", ex);
@@ -695,9 +840,14 @@ public class WriteBuffer implements SmartLifecycle {
 				Thread.onSpinWait();
 			}
 		}
-		if (this.pending > 0) {
+		if (this.pending > 0 && this.journal != null) {
+			logger
+				.warn("Stopping with " + this.pending + " buffered write(s) not yet delivered to Redis; they are kept "
+						+ "in the journal " + this.journal.file() + " and replayed at the next start");
+		}
+		else if (this.pending > 0) {
 			logger.error("Stopping with " + this.pending + " buffered write(s) not delivered to Redis (dropped so far: "
-					+ dropped() + ")");
+					+ dropped() + "); enable slotwise.write-buffer.journal to keep them across a restart");
 		}
 	}
 
@@ -774,6 +924,11 @@ public class WriteBuffer implements SmartLifecycle {
 
 		long size() {
 			return this.key.length + ((this.value != null) ? this.value.length : 0);
+		}
+
+		WriteBufferJournal.JournalRecord record() {
+			return new WriteBufferJournal.JournalRecord(this.key, this.value, this.delete, this.deadline,
+					this.versioned);
 		}
 
 	}

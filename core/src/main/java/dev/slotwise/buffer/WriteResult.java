@@ -97,7 +97,15 @@ public record WriteResult(Status status, @Nullable RejectReason reason) {
 		REFUSED,
 
 		/** The buffer is shut down. */
-		CLOSED
+		CLOSED,
+
+		/**
+		 * A replayed put found its key holding a value it cannot order against: a plain
+		 * {@code SET ... NX} does not overwrite an existing value (it may be newer), and
+		 * a versioned put does not overwrite a value Slotwise did not write. The existing
+		 * value is kept and the buffered write is reported as not delivered.
+		 */
+		KEY_EXISTS
 
 	}
 

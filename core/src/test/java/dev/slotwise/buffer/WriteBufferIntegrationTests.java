@@ -16,6 +16,7 @@
 
 package dev.slotwise.buffer;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -125,6 +127,9 @@ class WriteBufferIntegrationTests {
 		buffer.replay();
 		assertThat(this.redis.opsForValue().get(key)).isEqualTo("newer");
 		assertThat(buffer.pending()).isZero();
+		assertThat(buffer.dropped()).as("a plain put cannot tell the value there is newer: reported, not hidden")
+			.containsEntry(RejectReason.KEY_EXISTS, 1L);
+		assertThat(buffer.replayed()).isZero();
 	}
 
 	@Test
@@ -216,7 +221,10 @@ class WriteBufferIntegrationTests {
 		writeRaw(foreign, bytes("not versioned"));
 		cluster.masters().forEach((master) -> cluster.call(master, (commands) -> commands.scriptFlush()));
 		this.slotHealth.markHealthy(slot);
-		assertThat(buffer.replay()).isEqualTo(3);
+		assertThat(buffer.replay()).as("applied").isOne();
+		assertThat(buffer.pending()).isZero();
+		assertThat(buffer.superseded()).as("kept the newer version").isOne();
+		assertThat(buffer.dropped()).as("kept the foreign value").containsEntry(RejectReason.KEY_EXISTS, 1L);
 		assertThat(payload(older)).isEqualTo("during the outage");
 		assertThat(payload(newer)).isEqualTo("written by another instance");
 		assertThat(readRaw(foreign)).isEqualTo(bytes("not versioned"));
@@ -282,6 +290,44 @@ class WriteBufferIntegrationTests {
 		}
 		finally {
 			buffer.stop();
+		}
+	}
+
+	@Test
+	void writesBufferedWhenTheBufferStopsAreReplayedFromTheJournalByTheNextOne(@TempDir Path journalDirectory) {
+		WriteBufferSettings settings = new WriteBufferSettings(100, 1_000_000, WriteBufferSettings.Overflow.REJECT_NEW,
+				Duration.ofMillis(50), 10, Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMillis(100));
+		String put = "journal:{10}:put";
+		String evicted = "journal:{10}:evicted";
+		this.redis.opsForValue().set(evicted, "stale");
+		int slot = this.keys.slot(put);
+		this.slotHealth.markFailing(slot);
+		WriteBufferJournal journal = WriteBufferJournal.open(journalDirectory, Duration.ofMillis(20));
+		WriteBuffer first = new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth, settings, this.clock,
+				journal);
+		first.start();
+		assertThat(first.set(put, "kept", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		assertThat(first.delete(evicted)).isEqualTo(WriteResult.BUFFERED);
+		first.stop();
+		journal.close();
+		assertThat(first.pending()).as("the slot was still failing: nothing could be delivered").isEqualTo(2);
+		assertThat(this.redis.opsForValue().get(evicted)).isEqualTo("stale");
+		this.clock.advance(Duration.ofSeconds(10));
+		SlotHealth healthy = new SlotHealth(Duration.ofMillis(200), Clock.systemUTC());
+		try (WriteBufferJournal reopened = WriteBufferJournal.open(journalDirectory, Duration.ofMillis(20))) {
+			WriteBuffer second = new WriteBuffer(this.connectionFactory, this.keys, healthy, settings, this.clock,
+					reopened);
+			second.start();
+			try {
+				await().atMost(Duration.ofSeconds(10)).until(() -> second.pending() == 0);
+				assertThat(this.redis.opsForValue().get(put)).isEqualTo("kept");
+				assertThat(this.redis.getExpire(put)).as("what remains of the original deadline").isBetween(48L, 50L);
+				assertThat(this.redis.hasKey(evicted)).isFalse();
+				assertThat(reopened.size()).as("emptied once delivered").isZero();
+			}
+			finally {
+				second.stop();
+			}
 		}
 	}
 

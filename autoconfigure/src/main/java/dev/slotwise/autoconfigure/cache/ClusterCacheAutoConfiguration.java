@@ -23,6 +23,7 @@ import java.util.concurrent.ForkJoinPool;
 
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteBufferJournal;
 import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
@@ -31,6 +32,7 @@ import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -76,10 +78,19 @@ public final class ClusterCacheAutoConfiguration {
 				positive("slotwise.cache.state-poll-interval", properties.getCache().getStatePollInterval()));
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("slotwise.write-buffer.journal.enabled")
+	WriteBufferJournal slotwiseWriteBufferJournal(SlotwiseCacheProperties properties) {
+		SlotwiseCacheProperties.WriteBuffer.Journal journal = properties.getWriteBuffer().getJournal();
+		return WriteBufferJournal.open(journal.getDirectory(),
+				positive("slotwise.write-buffer.journal.fsync-interval", journal.getFsyncInterval()));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	WriteBuffer writeBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
-			SlotwiseCacheProperties properties) {
+			SlotwiseCacheProperties properties, ObjectProvider<WriteBufferJournal> journal) {
 		SlotwiseCacheProperties.WriteBuffer buffer = properties.getWriteBuffer();
 		if (buffer.getMaxEntries() < 1 || buffer.getMaxSize().toBytes() < 1) {
 			throw new InvalidConfigurationPropertyValueException("slotwise.write-buffer.max-entries",
@@ -89,7 +100,8 @@ public final class ClusterCacheAutoConfiguration {
 		WriteBufferSettings settings = new WriteBufferSettings(buffer.getMaxEntries(), buffer.getMaxSize().toBytes(),
 				buffer.getOverflow(), positive("slotwise.write-buffer.replay-interval", buffer.getReplayInterval()),
 				500, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5), buffer.getDrainTimeout());
-		return new WriteBuffer(connectionFactory, keys, slotHealth, settings, Clock.systemUTC());
+		return new WriteBuffer(connectionFactory, keys, slotHealth, settings, Clock.systemUTC(),
+				journal.getIfAvailable());
 	}
 
 	@Bean

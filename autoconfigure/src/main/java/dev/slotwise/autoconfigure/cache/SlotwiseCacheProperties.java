@@ -16,6 +16,7 @@
 
 package dev.slotwise.autoconfigure.cache;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -248,6 +249,8 @@ public class SlotwiseCacheProperties {
 		 */
 		private Duration drainTimeout = Duration.ofSeconds(5);
 
+		private final Journal journal = new Journal();
+
 		public int getMaxEntries() {
 			return this.maxEntries;
 		}
@@ -286,6 +289,58 @@ public class SlotwiseCacheProperties {
 
 		public void setDrainTimeout(Duration drainTimeout) {
 			this.drainTimeout = drainTimeout;
+		}
+
+		public Journal getJournal() {
+			return this.journal;
+		}
+
+		/**
+		 * An on-disk journal that keeps buffered writes across a restart.
+		 */
+		public static class Journal {
+
+			/**
+			 * Whether writes still buffered when the application stops are kept on disk
+			 * and replayed when it starts again.
+			 */
+			private boolean enabled;
+
+			/**
+			 * Directory of the journal file; one directory per running instance.
+			 */
+			private Path directory = Path.of("slotwise-journal");
+
+			/**
+			 * How often journal records are forced to disk; a power loss can take the
+			 * writes of at most this long.
+			 */
+			private Duration fsyncInterval = Duration.ofMillis(100);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Path getDirectory() {
+				return this.directory;
+			}
+
+			public void setDirectory(Path directory) {
+				this.directory = directory;
+			}
+
+			public Duration getFsyncInterval() {
+				return this.fsyncInterval;
+			}
+
+			public void setFsyncInterval(Duration fsyncInterval) {
+				this.fsyncInterval = fsyncInterval;
+			}
+
 		}
 
 	}

@@ -18,11 +18,15 @@ package dev.slotwise.autoconfigure.cache;
 
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
+import java.nio.file.Path;
+
 import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteBufferJournal;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
@@ -103,6 +107,31 @@ class ClusterCacheAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("slotwise.write-buffer.max-entries");
+		});
+	}
+
+	@Test
+	void theJournalIsOpenedOnlyWhenEnabledAndClosedWithTheContext(@TempDir Path directory) {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(WriteBufferJournal.class));
+		ApplicationContextRunner journaled = this.runner.withPropertyValues(
+				"slotwise.write-buffer.journal.enabled=true", "slotwise.write-buffer.journal.directory=" + directory);
+		journaled.run((context) -> {
+			assertThat(context).hasSingleBean(WriteBufferJournal.class);
+			assertThat(context.getBean(WriteBufferJournal.class).file())
+				.isEqualTo(directory.toRealPath().resolve(WriteBufferJournal.FILE_NAME));
+			journaled.run((second) -> {
+				assertThat(second).as("a second instance on the same directory").hasFailed();
+				assertThat(second.getStartupFailure()).rootCause()
+					.hasMessageContaining(directory.toRealPath().toString())
+					.hasMessageContaining("slotwise.write-buffer.journal.directory");
+			});
+		});
+		journaled.run((context) -> assertThat(context).as("the first context released the journal")
+			.hasSingleBean(WriteBufferJournal.class));
+		journaled.withPropertyValues("slotwise.write-buffer.journal.fsync-interval=0ms").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("slotwise.write-buffer.journal.fsync-interval");
 		});
 	}
 
