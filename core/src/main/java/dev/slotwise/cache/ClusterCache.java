@@ -151,6 +151,13 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	protected @Nullable Object lookup(Object key) {
+		Object value = read(key);
+		((value != null) ? this.hits : this.misses).incrementAndGet();
+		return value;
+	}
+
+	/** A read that is not counted as a hit or miss (re-checks, evictIfPresent). */
+	private @Nullable Object read(Object key) {
 		String redisKey = redisKey(key);
 		byte[] raw = redisKey.getBytes(StandardCharsets.UTF_8);
 		WriteBuffer.PendingWrite pending = this.writeBuffer.pendingWrite(raw);
@@ -222,13 +229,6 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	}
 
 	@Override
-	public @Nullable ValueWrapper get(Object key) {
-		ValueWrapper wrapper = super.get(key);
-		((wrapper != null) ? this.hits : this.misses).incrementAndGet();
-		return wrapper;
-	}
-
-	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		ValueWrapper cached = get(key);
@@ -247,7 +247,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 		try {
 			// Another caller may have stored the value between our miss and our claim.
-			Object stored = lookup(key);
+			Object stored = read(key);
 			if (stored == null) {
 				T loaded = valueLoader.call();
 				put(key, loaded);
@@ -351,7 +351,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public boolean evictIfPresent(Object key) {
-		boolean present = lookup(key) != null;
+		boolean present = read(key) != null;
 		evict(key);
 		return present;
 	}
@@ -406,7 +406,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * Reads that found an entry.
+	 * Reads that found an entry (in Redis, among this instance's buffered writes, or, for
+	 * a degraded read, among the last values it saw).
 	 * @return the count
 	 */
 	public long hits() {
@@ -414,7 +415,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * Reads that found none.
+	 * Reads that found none. Hits and misses together count every read; degraded reads
+	 * are a part of them.
 	 * @return the count
 	 */
 	public long misses() {

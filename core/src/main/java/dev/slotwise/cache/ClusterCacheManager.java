@@ -19,10 +19,13 @@ package dev.slotwise.cache;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,6 +50,8 @@ public class ClusterCacheManager implements CacheManager {
 	private final Map<String, ClusterCache> caches = new ConcurrentHashMap<>();
 
 	private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+	private final List<Consumer<ClusterCache>> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a cache manager.
@@ -78,7 +83,23 @@ public class ClusterCacheManager implements CacheManager {
 			}
 			return null;
 		}
-		return this.caches.computeIfAbsent(name, (created) -> this.factory.apply(created, this.runtimeDefaults));
+		ClusterCache[] created = new ClusterCache[1];
+		ClusterCache result = this.caches.computeIfAbsent(name,
+				(missing) -> created[0] = this.factory.apply(missing, this.runtimeDefaults));
+		if (created[0] != null) {
+			this.listeners.forEach((listener) -> listener.accept(created[0]));
+		}
+		return result;
+	}
+
+	/**
+	 * Apply an action to every cache: those that exist now, and each cache created on
+	 * first use later (metrics binders use this).
+	 * @param action the action
+	 */
+	public void forEachCache(Consumer<ClusterCache> action) {
+		this.listeners.add(action);
+		this.caches.values().forEach(action);
 	}
 
 	@Override

@@ -224,6 +224,8 @@ class ClusterCacheIntegrationTests {
 		List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 		AtomicInteger operations = new AtomicInteger();
 		List<Thread> workers = new ArrayList<>();
+		Latencies healthy = new Latencies();
+		Latencies degraded = new Latencies();
 		for (int t = 0; t < threads; t++) {
 			java.util.Map<String, String> last = new java.util.concurrent.ConcurrentHashMap<>();
 			lastWrites.add(last);
@@ -232,6 +234,9 @@ class ClusterCacheIntegrationTests {
 				java.util.Random random = new java.util.Random(thread);
 				for (int i = 0; running.get(); i++) {
 					String key = "t" + thread + ":" + random.nextInt(60);
+					int slot = this.keys.slot(cache.redisKey(key));
+					boolean failingBefore = this.slotHealth.isFailing(slot);
+					long start = System.nanoTime();
 					try {
 						switch (random.nextInt(3)) {
 							case 0 -> cache.get(key);
@@ -249,6 +254,10 @@ class ClusterCacheIntegrationTests {
 					catch (Throwable ex) {
 						failures.add(ex);
 					}
+					long took = System.nanoTime() - start;
+					// Degraded: the slot was failing when the call began, or the call
+					// found it so.
+					((failingBefore || this.slotHealth.isFailing(slot)) ? degraded : healthy).add(took);
 				}
 			}, "drill-" + t));
 		}
@@ -287,7 +296,39 @@ class ClusterCacheIntegrationTests {
 		System.out.println("[slotwise-measure] cache drill: " + operations.get()
 				+ " operations through a master SIGKILL, " + failures.size() + " caller-visible errors, "
 				+ this.writeBuffer.bufferedTotal() + " writes buffered, " + this.writeBuffer.replayed() + " replayed, "
-				+ checked + " keys checked in Redis, 0 lost");
+				+ checked + " keys checked in Redis, 0 lost; latency healthy-slot calls " + healthy
+				+ ", degraded-slot calls " + degraded);
+	}
+
+	/** Call latencies, kept whole (a drill makes a few million at most). */
+	static final class Latencies {
+
+		private long[] nanos = new long[1 << 16];
+
+		private int size;
+
+		synchronized void add(long took) {
+			if (this.size == this.nanos.length) {
+				this.nanos = java.util.Arrays.copyOf(this.nanos, this.size * 2);
+			}
+			this.nanos[this.size++] = took;
+		}
+
+		synchronized long percentileMicros(double percentile) {
+			if (this.size == 0) {
+				return 0;
+			}
+			long[] sorted = java.util.Arrays.copyOf(this.nanos, this.size);
+			java.util.Arrays.sort(sorted);
+			return sorted[(int) Math.min(this.size - 1, Math.ceil(percentile / 100 * this.size) - 1)] / 1000;
+		}
+
+		@Override
+		public synchronized String toString() {
+			return "n=" + this.size + " p50=" + percentileMicros(50) + "us p99=" + percentileMicros(99) + "us p99.9="
+					+ percentileMicros(99.9) + "us max=" + percentileMicros(100) + "us";
+		}
+
 	}
 
 	private static String describe(Throwable ex) {

@@ -31,6 +31,7 @@ import dev.slotwise.cache.ClusterCacheSettings;
 import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,6 +45,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.ClassUtils;
@@ -122,6 +124,20 @@ public final class ClusterCacheAutoConfiguration {
 		return new ClusterCacheManager(configured, cache.isAllowRuntimeCaches() ? defaults : null,
 				(name, settings) -> new ClusterCache(name, settings, connectionFactory, writeBuffer, slotHealth, keys,
 						Clock.systemUTC(), ForkJoinPool.commonPool()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class Metrics {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SlotwiseCacheMetrics slotwiseCacheMetrics(ObjectProvider<ClusterCacheManager> cacheManager,
+				ObjectProvider<WriteBuffer> writeBuffer, ObjectProvider<SlotHealth> slotHealth) {
+			return new SlotwiseCacheMetrics(cacheManager.getIfAvailable(), writeBuffer.getIfAvailable(),
+					slotHealth.getIfAvailable());
+		}
+
 	}
 
 	private static ClusterCacheSettings settings(SlotwiseCacheProperties.Cache cache,

@@ -19,12 +19,17 @@ package dev.slotwise.autoconfigure.cache;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferJournal;
+import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +37,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
@@ -133,6 +143,44 @@ class ClusterCacheAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("slotwise.write-buffer.journal.fsync-interval");
 		});
+	}
+
+	@Test
+	void metersReadTheCacheTheWriteBufferAndTheFailingSlots() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ClusterKeys keys = context.getBean(ClusterKeys.class);
+				SlotHealth slotHealth = context.getBean(SlotHealth.class);
+				// Marked failing, these slots are answered without touching the network.
+				slotHealth.markFailing(keys.slot("direct:{m}"));
+				slotHealth.markFailing(keys.slot("later::{m}"));
+				assertThat(context.getBean(WriteBuffer.class).set("direct:{m}", "v", Duration.ZERO))
+					.isEqualTo(WriteResult.BUFFERED);
+				Cache later = context.getBean(CacheManager.class).getCache("later");
+				assertThat(later.get("{m}")).isNull();
+				assertThat(registry.get("slotwise.write-buffer.pending").gauge().value()).isEqualTo(1);
+				assertThat(registry.get("slotwise.write-buffer.pending.bytes").gauge().value())
+					.isEqualTo("direct:{m}".length() + 1);
+				assertThat(registry.get("slotwise.write-buffer.buffered").functionCounter().count()).isEqualTo(1);
+				assertThat(registry.get("slotwise.write-buffer.dropped")
+					.tag("reason", "key-exists")
+					.functionCounter()
+					.count()).isZero();
+				assertThat(registry.get("slotwise.cluster.slots.failing").gauge().value())
+					.isEqualTo((keys.slot("direct:{m}") == keys.slot("later::{m}")) ? 1 : 2);
+				assertThat(registry.get("slotwise.cache.gets")
+					.tags("cache", "later", "result", "miss")
+					.functionCounter()
+					.count()).as("a cache created after binding is measured too").isEqualTo(1);
+				assertThat(
+						registry.get("slotwise.cache.degraded.reads").tag("cache", "later").functionCounter().count())
+					.isEqualTo(1);
+			});
+		this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(SlotwiseCacheMetrics.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,135 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.autoconfigure.cache;
+
+import java.util.function.ToDoubleFunction;
+
+import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cache.ClusterCache;
+import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cluster.SlotHealth;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Micrometer meters of the cache, the write buffer and the slots Slotwise treats as
+ * failing. Every meter reads counters the runtime types keep anyway: nothing is added to
+ * the request path. Tags are bounded: the cache name and the reason, never a key.
+ *
+ * <ul>
+ * <li>{@code slotwise.cache.gets} (cache, result=hit|miss): every read;</li>
+ * <li>{@code slotwise.cache.degraded.reads} (cache): reads of failing slots answered
+ * without Redis (a part of the gets);</li>
+ * <li>{@code slotwise.write-buffer.pending} and {@code .pending.bytes}: held now;</li>
+ * <li>{@code slotwise.write-buffer.buffered}, {@code .replayed}, {@code .superseded}:
+ * totals;</li>
+ * <li>{@code slotwise.write-buffer.dropped} and {@code .rejected} (reason): writes not
+ * delivered or not accepted;</li>
+ * <li>{@code slotwise.cluster.slots.failing}: slots failed fast now.</li>
+ * </ul>
+ */
+public class SlotwiseCacheMetrics implements MeterBinder {
+
+	private final @Nullable ClusterCacheManager cacheManager;
+
+	private final @Nullable WriteBuffer writeBuffer;
+
+	private final @Nullable SlotHealth slotHealth;
+
+	/**
+	 * Create the binder; each part may be absent.
+	 * @param cacheManager the cache manager, or {@code null}
+	 * @param writeBuffer the write buffer, or {@code null}
+	 * @param slotHealth the slot health, or {@code null}
+	 */
+	public SlotwiseCacheMetrics(@Nullable ClusterCacheManager cacheManager, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotHealth slotHealth) {
+		this.cacheManager = cacheManager;
+		this.writeBuffer = writeBuffer;
+		this.slotHealth = slotHealth;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		if (this.cacheManager != null) {
+			this.cacheManager.forEachCache((cache) -> bindCache(registry, cache));
+		}
+		WriteBuffer buffer = this.writeBuffer;
+		if (buffer != null) {
+			Gauge.builder("slotwise.write-buffer.pending", buffer, WriteBuffer::pending)
+				.description("Writes held by the write buffer now")
+				.baseUnit("writes")
+				.register(registry);
+			Gauge.builder("slotwise.write-buffer.pending.bytes", buffer, WriteBuffer::pendingBytes)
+				.description("Key and value bytes held by the write buffer now")
+				.baseUnit(BaseUnits.BYTES)
+				.register(registry);
+			counter(registry, "slotwise.write-buffer.buffered", "Writes accepted into the write buffer", buffer,
+					WriteBuffer::bufferedTotal);
+			counter(registry, "slotwise.write-buffer.replayed", "Buffered writes delivered to Redis", buffer,
+					WriteBuffer::replayed);
+			counter(registry, "slotwise.write-buffer.superseded",
+					"Buffered versioned puts not applied because a newer value was written meanwhile", buffer,
+					WriteBuffer::superseded);
+			for (RejectReason reason : RejectReason.values()) {
+				String tag = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+				FunctionCounter.builder("slotwise.write-buffer.dropped", buffer, (b) -> b.dropped().get(reason))
+					.description("Buffered writes dropped without being delivered")
+					.tag("reason", tag)
+					.register(registry);
+				FunctionCounter.builder("slotwise.write-buffer.rejected", buffer, (b) -> b.rejected().get(reason))
+					.description("Writes the write buffer did not accept")
+					.tag("reason", tag)
+					.register(registry);
+			}
+		}
+		if (this.slotHealth != null) {
+			Gauge
+				.builder("slotwise.cluster.slots.failing", this.slotHealth,
+						(health) -> health.suspectSlots().cardinality())
+				.description("Slots whose commands fail fast now")
+				.baseUnit("slots")
+				.register(registry);
+		}
+	}
+
+	private static void bindCache(MeterRegistry registry, ClusterCache cache) {
+		FunctionCounter.builder("slotwise.cache.gets", cache, ClusterCache::hits)
+			.description("Cache reads")
+			.tags("cache", cache.getName(), "result", "hit")
+			.register(registry);
+		FunctionCounter.builder("slotwise.cache.gets", cache, ClusterCache::misses)
+			.description("Cache reads")
+			.tags("cache", cache.getName(), "result", "miss")
+			.register(registry);
+		FunctionCounter.builder("slotwise.cache.degraded.reads", cache, ClusterCache::degradedReads)
+			.description("Cache reads of failing slots answered without Redis")
+			.tag("cache", cache.getName())
+			.register(registry);
+	}
+
+	private static <T> void counter(MeterRegistry registry, String name, String description, T target,
+			ToDoubleFunction<T> count) {
+		FunctionCounter.builder(name, target, count).description(description).register(registry);
+	}
+
+}
