@@ -28,7 +28,6 @@ import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.ClusterCacheSettings;
-import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -70,14 +69,6 @@ public final class ClusterCacheAutoConfiguration {
 	SlotHealth slotwiseSlotHealth(SlotwiseCacheProperties properties) {
 		return new SlotHealth(positive("slotwise.cache.probe-interval", properties.getCache().getProbeInterval()),
 				Clock.systemUTC());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	ClusterStatePoller slotwiseClusterStatePoller(RedisConnectionFactory connectionFactory, SlotHealth slotHealth,
-			SlotwiseCacheProperties properties) {
-		return new ClusterStatePoller(connectionFactory, slotHealth,
-				positive("slotwise.cache.state-poll-interval", properties.getCache().getStatePollInterval()));
 	}
 
 	@Bean(destroyMethod = "close")

@@ -93,12 +93,6 @@ public class SlotwiseCacheProperties {
 		private Duration probeInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How often the cluster's own view of failing masters is read in the background,
-		 * so that their slots fail fast before any call waits out a timeout.
-		 */
-		private Duration statePollInterval = Duration.ofSeconds(1);
-
-		/**
 		 * Caches by name, with their own settings.
 		 */
 		private Map<String, CacheSpec> caches = new LinkedHashMap<>();
@@ -165,14 +159,6 @@ public class SlotwiseCacheProperties {
 
 		public void setProbeInterval(Duration probeInterval) {
 			this.probeInterval = probeInterval;
-		}
-
-		public Duration getStatePollInterval() {
-			return this.statePollInterval;
-		}
-
-		public void setStatePollInterval(Duration statePollInterval) {
-			this.statePollInterval = statePollInterval;
 		}
 
 		public Map<String, CacheSpec> getCaches() {

@@ -25,7 +25,6 @@ import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferJournal;
 import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCacheManager;
-import dev.slotwise.cluster.ClusterStatePoller;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,8 +67,7 @@ class ClusterCacheAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(ClusterCacheManager.class)
 				.hasSingleBean(WriteBuffer.class)
-				.hasSingleBean(SlotHealth.class)
-				.hasSingleBean(ClusterStatePoller.class);
+				.hasSingleBean(SlotHealth.class);
 			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ClusterCacheManager.class);
 		});
 	}

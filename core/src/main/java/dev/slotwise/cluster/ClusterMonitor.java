@@ -1,0 +1,542 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.slotwise.cluster.ClusterSnapshot.Master;
+import dev.slotwise.cluster.ClusterSnapshot.Replica;
+import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
+ * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen node
+ * costs at most one command timeout) and {@code INFO replication} from every master in
+ * parallel (a master lists each replica's acknowledged offset and the seconds since its
+ * last acknowledgement, which a frozen replica cannot report itself), then:
+ * <ul>
+ * <li>marks the slots of masters the cluster flags {@code fail} or {@code fail?} in
+ * {@link SlotHealth}, so that callers fail fast on those slots before any of them waits
+ * out a command timeout (it never marks a slot healthy: marks run out after the probe
+ * interval, and the next call probes);</li>
+ * <li>publishes a {@link ClusterSnapshot} ({@link #snapshot()}) with each replica's lag
+ * in bytes and the time since its last acknowledgement, as its master reports them;</li>
+ * <li>publishes a {@link ClusterEvent} for each change since the previous poll: the
+ * state, slots failing or recovered, a failover.</li>
+ * </ul>
+ * The first poll sets the baseline: it publishes no event.
+ */
+public class ClusterMonitor implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ClusterMonitor.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final @Nullable SlotHealth slotHealth;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	private final Consumer<ClusterEvent> events;
+
+	private volatile ClusterSnapshot snapshot;
+
+	private @Nullable ClusterSnapshot previous;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	private volatile boolean lastPollFailed;
+
+	private int failedPolls;
+
+	/** Polls that may fail in a row before the snapshot turns unknown. */
+	private static final int TOLERATED_FAILED_POLLS = 2;
+
+	private volatile String lastAnswered = "";
+
+	private final Map<String, String> knownRoles = new HashMap<>();
+
+	private final List<Consumer<ClusterSnapshot>> pollListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private final java.util.concurrent.atomic.AtomicLong failovers = new java.util.concurrent.atomic.AtomicLong();
+
+	/**
+	 * Create a monitor.
+	 * @param connectionFactory the cluster connection factory
+	 * @param slotHealth where failing slots are marked, or {@code null} not to mark them
+	 * @param settings interval and thresholds
+	 * @param clock the clock for snapshot times
+	 * @param events receives each change (for example Spring's event publisher)
+	 */
+	public ClusterMonitor(RedisConnectionFactory connectionFactory, @Nullable SlotHealth slotHealth, Settings settings,
+			Clock clock, Consumer<ClusterEvent> events) {
+		this.connectionFactory = connectionFactory;
+		this.slotHealth = slotHealth;
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.clock = clock;
+		this.events = events;
+		this.snapshot = ClusterSnapshot.unknown(clock.instant(), ClusterSnapshot.NOT_POLLED);
+	}
+
+	/**
+	 * The latest snapshot.
+	 * @return the snapshot; {@link ClusterSnapshot#isUnknown() unknown} before the first
+	 * poll
+	 */
+	public ClusterSnapshot snapshot() {
+		return this.snapshot;
+	}
+
+	/**
+	 * Call a listener with the snapshot after every poll (metrics use this).
+	 * @param listener the listener
+	 */
+	public void addPollListener(Consumer<ClusterSnapshot> listener) {
+		this.pollListeners.add(listener);
+	}
+
+	/**
+	 * Failovers seen since the monitor started.
+	 * @return the count
+	 */
+	public long failovers() {
+		return this.failovers.get();
+	}
+
+	/**
+	 * The interval and thresholds.
+	 * @return the settings
+	 */
+	public Settings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Poll once: read the cluster, mark failing slots, publish the snapshot and the
+	 * changes. Called by the monitor's own thread; public for tests.
+	 * @return the new snapshot
+	 */
+	@SuppressWarnings("unchecked")
+	public synchronized ClusterSnapshot poll() {
+		ClusterSnapshot current;
+		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection()).getStatefulConnection();
+			current = read(cluster);
+		}
+		catch (RuntimeException ex) {
+			current = ClusterSnapshot.unknown(this.clock.instant(), RedisOutage.reason(ex).orElse(ex.getMessage()));
+		}
+		if (current.isUnknown()) {
+			if (!this.lastPollFailed) {
+				logger.info("Could not read the cluster's state (" + current.error()
+						+ "); slots are still marked from the errors callers see");
+			}
+			this.lastPollFailed = true;
+			if (++this.failedPolls <= TOLERATED_FAILED_POLLS && this.previous != null && !this.previous.isUnknown()) {
+				// One failed poll is not news: keep the last view until it happens again.
+				return this.snapshot;
+			}
+		}
+		else {
+			this.lastPollFailed = false;
+			this.failedPolls = 0;
+			markFailing(current);
+		}
+		publish(current);
+		return current;
+	}
+
+	private ClusterSnapshot read(StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+		List<RedisClusterNode> candidates = new ArrayList<>(cluster.getPartitions().getPartitions());
+		candidates.sort((a, b) -> Boolean.compare(!a.getNodeId().equals(this.lastAnswered),
+				!b.getNodeId().equals(this.lastAnswered)));
+		RuntimeException failure = null;
+		for (RedisClusterNode candidate : candidates) {
+			try {
+				var commands = cluster.getConnection(candidate.getNodeId()).sync();
+				String nodes = commands.clusterNodes();
+				String info = commands.clusterInfo();
+				this.lastAnswered = candidate.getNodeId();
+				return snapshot(cluster, ClusterPartitionParser.parse(nodes), fields(info), address(candidate));
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
+		}
+		return ClusterSnapshot.unknown(this.clock.instant(), (failure != null)
+				? RedisOutage.reason(failure).orElse(String.valueOf(failure.getMessage())) : "no known nodes");
+	}
+
+	private ClusterSnapshot snapshot(StatefulRedisClusterConnection<byte[], byte[]> cluster, Partitions view,
+			Map<String, String> info, String answeredBy) {
+		Map<String, CompletableFuture<Map<String, String>>> replication = new LinkedHashMap<>();
+		for (RedisClusterNode node : view) {
+			if (node.is(NodeFlag.UPSTREAM) && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.NOADDR)) {
+				replication.put(node.getNodeId(), replicationInfo(cluster, node));
+			}
+		}
+		List<Master> masters = new ArrayList<>();
+		for (RedisClusterNode node : view) {
+			if (!node.is(NodeFlag.UPSTREAM)) {
+				continue;
+			}
+			Map<String, String> masterInfo = answer(replication.get(node.getNodeId()));
+			Map<String, ReplicaLink> links = replicaLinks(masterInfo);
+			long masterOffset = number(masterInfo.get("master_repl_offset"), -1);
+			List<Replica> replicas = new ArrayList<>();
+			for (RedisClusterNode candidate : view) {
+				if (candidate.is(NodeFlag.REPLICA) && node.getNodeId().equals(candidate.getSlaveOf())) {
+					replicas.add(replica(candidate, links.get(address(candidate)), masterOffset));
+				}
+			}
+			BitSet slots = new BitSet(SlotHash.SLOT_COUNT);
+			node.forEachSlot(slots::set);
+			masters.add(new Master(node.getNodeId(), address(node), flags(node), SlotRange.of(slots), masterOffset,
+					replicas));
+		}
+		return new ClusterSnapshot(this.clock.instant(), info.getOrDefault("cluster_state", "unknown"),
+				(int) number(info.get("cluster_slots_assigned"), 0), (int) number(info.get("cluster_slots_ok"), 0),
+				(int) number(info.get("cluster_slots_pfail"), 0), (int) number(info.get("cluster_slots_fail"), 0),
+				(int) number(info.get("cluster_known_nodes"), 0), (int) number(info.get("cluster_size"), 0),
+				number(info.get("cluster_current_epoch"), 0), masters, answeredBy, null);
+	}
+
+	private CompletableFuture<Map<String, String>> replicationInfo(
+			StatefulRedisClusterConnection<byte[], byte[]> cluster, RedisClusterNode node) {
+		try {
+			return cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
+				.thenCompose((connection) -> connection.async().info("replication").toCompletableFuture())
+				.thenApply(ClusterMonitor::fields)
+				.orTimeout(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static Map<String, String> answer(@Nullable CompletableFuture<Map<String, String>> future) {
+		if (future == null) {
+			return Map.of();
+		}
+		try {
+			return future.join();
+		}
+		catch (RuntimeException ex) {
+			return Map.of();
+		}
+	}
+
+	private Replica replica(RedisClusterNode node, @Nullable ReplicaLink link, long masterOffset) {
+		long lagBytes = (link != null && masterOffset >= 0) ? Math.max(0, masterOffset - link.offset()) : -1;
+		Duration lastAck = (link != null) ? Duration.ofSeconds(link.lagSeconds()) : null;
+		boolean online = link != null && "online".equals(link.state());
+		Set<String> flags = flags(node);
+		boolean lagging = !online || flags.contains("fail") || flags.contains("fail?")
+				|| (lagBytes > this.settings.maxLagBytes())
+				|| (lastAck != null && lastAck.compareTo(this.settings.maxAckAge()) > 0);
+		return new Replica(node.getNodeId(), address(node), Objects.requireNonNull(node.getSlaveOf()), flags, online,
+				lagBytes, lastAck, lagging);
+	}
+
+	/**
+	 * Replicas as a master lists them: {@code slave0:ip=...,port=...,state=online,
+	 * offset=...,lag=...}.
+	 */
+	private static Map<String, ReplicaLink> replicaLinks(Map<String, String> info) {
+		Map<String, ReplicaLink> links = new HashMap<>();
+		info.forEach((name, value) -> {
+			if (name.startsWith("slave") && !name.startsWith("slave_")) {
+				Map<String, String> parts = new HashMap<>();
+				for (String part : value.split(",")) {
+					int equals = part.indexOf('=');
+					if (equals > 0) {
+						parts.put(part.substring(0, equals), part.substring(equals + 1));
+					}
+				}
+				links.put(parts.get("ip") + ":" + parts.get("port"),
+						new ReplicaLink(parts.getOrDefault("state", "unknown"), number(parts.get("offset"), 0),
+								number(parts.get("lag"), 0)));
+			}
+		});
+		return links;
+	}
+
+	private record ReplicaLink(String state, long offset, long lagSeconds) {
+	}
+
+	private static Map<String, String> fields(String info) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		for (String line : info.split("\r?\n")) {
+			int colon = line.indexOf(':');
+			if (colon > 0 && !line.startsWith("#")) {
+				fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+			}
+		}
+		return fields;
+	}
+
+	private static long number(@Nullable String text, long fallback) {
+		if (text == null) {
+			return fallback;
+		}
+		try {
+			return Long.parseLong(text.trim());
+		}
+		catch (NumberFormatException ex) {
+			return fallback;
+		}
+	}
+
+	private static Set<String> flags(RedisClusterNode node) {
+		Set<String> flags = new LinkedHashSet<>();
+		for (NodeFlag flag : node.getFlags()) {
+			flags.add(switch (flag) {
+				case EVENTUAL_FAIL -> "fail?";
+				case UPSTREAM -> "master";
+				case REPLICA -> "slave";
+				default -> flag.name().toLowerCase(Locale.ROOT);
+			});
+		}
+		return flags;
+	}
+
+	private static String address(RedisClusterNode node) {
+		return node.getUri().getHost() + ":" + node.getUri().getPort();
+	}
+
+	private void markFailing(ClusterSnapshot current) {
+		SlotHealth health = this.slotHealth;
+		if (health == null) {
+			return;
+		}
+		for (Master master : current.masters()) {
+			if (!master.failing()) {
+				continue;
+			}
+			int marked = 0;
+			for (SlotRange range : master.slots()) {
+				for (int slot = range.from(); slot <= range.to(); slot++) {
+					if (health.markFailing(slot) && marked++ == 0) {
+						logger.warn("The cluster flags master " + master.address() + " as "
+								+ (master.flags().contains("fail") ? "fail" : "fail?") + "; its slots fail fast");
+					}
+				}
+			}
+		}
+	}
+
+	private void publish(ClusterSnapshot current) {
+		ClusterSnapshot before = this.previous;
+		this.snapshot = current;
+		this.previous = current;
+		for (Consumer<ClusterSnapshot> listener : this.pollListeners) {
+			try {
+				listener.accept(current);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A poll listener failed", ex);
+			}
+		}
+		if (before == null) {
+			remember(current);
+			return;
+		}
+		List<ClusterEvent> changes = new ArrayList<>();
+		if (!before.state().equals(current.state())) {
+			changes.add(new ClusterEvent.StateChanged(before.state(), current.state(), current));
+		}
+		if (!current.isUnknown() && !before.isUnknown()) {
+			BitSet failingBefore = before.failingSlots();
+			BitSet failingNow = current.failingSlots();
+			BitSet newlyFailing = (BitSet) failingNow.clone();
+			newlyFailing.andNot(failingBefore);
+			BitSet recovered = (BitSet) failingBefore.clone();
+			recovered.andNot(failingNow);
+			if (!newlyFailing.isEmpty()) {
+				changes.add(new ClusterEvent.SlotsFailing(SlotRange.of(newlyFailing), current));
+			}
+			if (!recovered.isEmpty()) {
+				changes.add(new ClusterEvent.SlotsRecovered(SlotRange.of(recovered), current));
+			}
+		}
+		if (!current.isUnknown()) {
+			changes.addAll(failovers(current));
+			remember(current);
+		}
+		for (ClusterEvent change : changes) {
+			if (change instanceof ClusterEvent.Failover) {
+				this.failovers.incrementAndGet();
+			}
+			logger.info(describe(change));
+			try {
+				this.events.accept(change);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener failed on " + change.getClass().getSimpleName(), ex);
+			}
+		}
+	}
+
+	/** A node seen as a replica of M before that now serves slots took over from M. */
+	private List<ClusterEvent> failovers(ClusterSnapshot current) {
+		List<ClusterEvent> failovers = new ArrayList<>();
+		for (Master master : current.masters()) {
+			String before = this.knownRoles.get(master.id());
+			if (before != null && before.startsWith("replica-of:") && !master.slots().isEmpty()) {
+				String previousMasterId = before.substring("replica-of:".length());
+				failovers.add(new ClusterEvent.Failover(previousMasterId,
+						this.knownRoles.getOrDefault("address:" + previousMasterId, "?"), master.id(), master.address(),
+						current));
+			}
+		}
+		return failovers;
+	}
+
+	private void remember(ClusterSnapshot current) {
+		for (Master master : current.masters()) {
+			this.knownRoles.put(master.id(), "master");
+			this.knownRoles.put("address:" + master.id(), master.address());
+			for (Replica replica : master.replicas()) {
+				this.knownRoles.put(replica.id(), "replica-of:" + master.id());
+				this.knownRoles.put("address:" + replica.id(), replica.address());
+			}
+		}
+	}
+
+	private static String describe(ClusterEvent change) {
+		if (change instanceof ClusterEvent.StateChanged state) {
+			return "Cluster state " + state.previous() + " -> " + state.current();
+		}
+		if (change instanceof ClusterEvent.SlotsFailing failing) {
+			return "Slots failing: " + failing.slots();
+		}
+		if (change instanceof ClusterEvent.SlotsRecovered recovered) {
+			return "Slots recovered: " + recovered.slots();
+		}
+		ClusterEvent.Failover failover = (ClusterEvent.Failover) change;
+		return "Failover: " + failover.newMasterAddress() + " took over from " + failover.previousMasterAddress();
+	}
+
+	@Override
+	public void start() {
+		if (this.scheduler != null) {
+			return;
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "slotwise-cluster-monitor");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = this.settings.interval().toMillis();
+		executor.scheduleWithFixedDelay(this::pollSafely, 0, millis, TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	private void pollSafely() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cluster monitor poll failed", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	/**
+	 * How often to poll and when a replica counts as lagging.
+	 *
+	 * @param interval how often to poll
+	 * @param nodeTimeout how long to wait for one node's {@code INFO replication}
+	 * @param maxLagBytes a replica further behind than this many bytes is lagging
+	 * @param maxAckAge a replica that has not acknowledged its master for longer is
+	 * lagging
+	 */
+	public record Settings(Duration interval, Duration nodeTimeout, long maxLagBytes, Duration maxAckAge) {
+
+		/**
+		 * Check the values.
+		 */
+		public Settings {
+			for (Duration duration : new Duration[] { interval, nodeTimeout }) {
+				if (duration.isZero() || duration.isNegative()) {
+					throw new IllegalArgumentException(
+							"interval and nodeTimeout must be positive, were " + interval + " and " + nodeTimeout);
+				}
+			}
+			if (maxLagBytes < 0 || maxAckAge.isNegative()) {
+				throw new IllegalArgumentException(
+						"maxLagBytes and maxAckAge must not be negative, were " + maxLagBytes + " and " + maxAckAge);
+			}
+		}
+
+		/**
+		 * The defaults: poll every second, wait up to 500 ms per node, lagging past 1 MiB
+		 * or 5 s without an acknowledgement.
+		 * @return the defaults
+		 */
+		public static Settings defaults() {
+			return new Settings(Duration.ofSeconds(1), Duration.ofMillis(500), 1024 * 1024, Duration.ofSeconds(5));
+		}
+
+	}
+
+}
