@@ -18,10 +18,14 @@ package dev.slotwise.autoconfigure.cluster;
 
 import dev.slotwise.cluster.AddressMap;
 import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.key.CrossSlotErrors;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.resource.DnsResolvers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,6 +40,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -83,6 +88,17 @@ public final class ClusterConnectionAutoConfiguration {
 	}
 
 	@Bean
+	static CommandListenerRegistrar slotwiseCommandListenerRegistrar(ObjectProvider<CommandListener> listeners) {
+		return new CommandListenerRegistrar(listeners);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CrossSlotErrors slotwiseCrossSlotErrors() {
+		return new CrossSlotErrors();
+	}
+
+	@Bean
 	ClientResourcesBuilderCustomizer slotwiseAddressMapCustomizer(SlotwiseClusterProperties properties) {
 		AddressMap addressMap = FailoverTuningFactory.addressMap(properties);
 		return (builder) -> {
@@ -90,6 +106,20 @@ public final class ClusterConnectionAutoConfiguration {
 				builder.socketAddressResolver(addressMap.socketAddressResolver(DnsResolvers.JVM_DEFAULT));
 			}
 		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class Metrics {
+
+		@Bean
+		MeterBinder slotwiseCrossSlotMetrics(CrossSlotErrors errors) {
+			return (registry) -> FunctionCounter
+				.builder("slotwise.cluster.crossslot.errors", errors, CrossSlotErrors::count)
+				.description("Commands Redis refused with CROSSSLOT (keys in different slots)")
+				.register(registry);
+		}
+
 	}
 
 }

@@ -53,10 +53,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -202,6 +205,25 @@ class ClusterMonitoringIntegrationTests {
 				assertThat(again.complete()).isTrue();
 				assertThat(again.stepsSkipped()).as("the same plan again: its slot is already moved").isOne();
 			});
+	}
+
+	@Test
+	void crossSlotErrorsFromPlainTemplateCallsAreCounted(LocalRedisCluster cluster) {
+		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodesProperty()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			RedisScript<Long> script = RedisScript.of("return redis.call('EXISTS', KEYS[1], KEYS[2])", Long.class);
+			assertThat(redis.execute(script, List.of("a:{1}", "b:{1}"))).as("same slot: fine").isZero();
+			assertThat(registry.get("slotwise.cluster.crossslot.errors").functionCounter().count()).isZero();
+			List<String> spread = List.of("a:{1}", "a:{2}");
+			assertThat(this.keys.slot(spread.get(0))).isNotEqualTo(this.keys.slot(spread.get(1)));
+			for (int i = 0; i < 3; i++) {
+				assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> redis.execute(script, spread))
+					.havingRootCause()
+					.withMessageStartingWith("CROSSSLOT");
+			}
+			assertThat(registry.get("slotwise.cluster.crossslot.errors").functionCounter().count()).isEqualTo(3);
+		});
 	}
 
 	private int slotOn(LocalRedisCluster cluster, ClusterNode master, int except, int alsoExcept) {
