@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.sample;
+
+import java.util.Map;
+
+import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LocalRedisClusterTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample against a real 3+3 cluster, through HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "slotwise.dev-cluster.enabled=false", "slotwise.write-buffer.journal.enabled=false" })
+@LocalRedisClusterTest
+class SampleApplicationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	@Autowired
+	private Catalogue catalogue;
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	private RestClient http;
+
+	@BeforeEach
+	void client() {
+		this.http = RestClient.create("http://127.0.0.1:" + this.port);
+	}
+
+	@Test
+	void productsAreCachedInRedisWithTheirTtlAndUpdatesAndDeletesReachTheCache() {
+		long loads = this.catalogue.loads();
+		Map<String, Object> first = this.http.get().uri("/products/{id}", "p1").retrieve().body(JSON);
+		Map<String, Object> second = this.http.get().uri("/products/{id}", "p1").retrieve().body(JSON);
+		assertThat(first).containsEntry("name", "Product p1").isEqualTo(second);
+		assertThat(this.catalogue.loads()).as("loaded once, then served from Redis").isEqualTo(loads + 1);
+		assertThat(this.redis.hasKey("products::p1")).isTrue();
+		assertThat(this.redis.getExpire("products::p1")).isBetween(290L, 300L);
+		this.http.put()
+			.uri("/products/{id}", "p1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("name", "Renamed", "priceCents", 250))
+			.retrieve()
+			.toBodilessEntity();
+		assertThat(this.http.get().uri("/products/{id}", "p1").retrieve().body(JSON)).containsEntry("name", "Renamed");
+		assertThat(this.http.delete().uri("/products/{id}", "p1").retrieve().toBodilessEntity().getStatusCode())
+			.isEqualTo(HttpStatus.NO_CONTENT);
+		assertThat(this.redis.hasKey("products::p1")).isFalse();
+	}
+
+	@Test
+	void aUsersProfileCartAndOrdersAreReadInOneCallOnOneSlot(LocalRedisCluster cluster) {
+		assertThat(this.http.put()
+			.uri("/users/{id}/cart", "42")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body("2 apples")
+			.retrieve()
+			.toEntity(JSON)).satisfies((response) -> {
+				assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+				assertThat(response.getBody()).containsEntry("status", "WRITTEN");
+			});
+		this.http.put()
+			.uri("/users/{id}/profile", "42")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body("Ada")
+			.retrieve()
+			.toBodilessEntity();
+		this.redis.opsForValue().set("user:{42}:orders", "#1001");
+		Map<String, Object> summary = this.http.get().uri("/users/{id}", "42").retrieve().body(JSON);
+		assertThat(summary).containsEntry("profile", "Ada")
+			.containsEntry("cart", "2 apples")
+			.containsEntry("orders", "#1001");
+		long slot = cluster.call(cluster.masters().get(0), (commands) -> commands.clusterKeyslot("user:{42}:cart"));
+		assertThat(((Number) summary.get("slot")).longValue()).as("CLUSTER KEYSLOT").isEqualTo(slot);
+		assertThat(this.redis.getExpire("user:{42}:cart")).isPositive();
+	}
+
+	@Test
+	void healthAndTheSlotwiseEndpointAreExposed() {
+		Map<String, Object> health = this.http.get().uri("/actuator/health").retrieve().body(JSON);
+		assertThat(health).containsEntry("status", "UP");
+		assertThat((Map<?, ?>) health.get("components")).extracting(Map::keySet)
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.COLLECTION)
+			.contains("redis", "redisCluster");
+		Map<String, Object> slotwise = this.http.get().uri("/actuator/slotwise").retrieve().body(JSON);
+		assertThat(slotwise).containsKeys("cluster", "writeBuffer", "reshardingPlan");
+		assertThat(this.http.get()
+			.uri("/actuator/metrics/{name}", "slotwise.cache.gets")
+			.retrieve()
+			.toBodilessEntity()
+			.getStatusCode()).isEqualTo(HttpStatus.OK);
+	}
+
+}
