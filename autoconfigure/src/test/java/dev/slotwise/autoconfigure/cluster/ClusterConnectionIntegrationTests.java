@@ -62,25 +62,6 @@ class ClusterConnectionIntegrationTests {
 	}
 
 	@Test
-	@Order(1)
-	void manualFailoverRoutesCommandsToTheNewMasterWithoutAFailedCommand(LocalRedisCluster cluster) {
-		connectedTo(cluster).run((context) -> {
-			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
-			Map<ClusterNode, String> keys = oneKeyPerMaster(cluster);
-			try (Workload workload = new Workload(redis, List.copyOf(keys.values()))) {
-				await().until(() -> keys.values().stream().allMatch((key) -> workload.successes(key) > 10));
-				ClusterNode master = keys.keySet().iterator().next();
-				String key = keys.get(master);
-				ClusterNode promoted = cluster.failover(master);
-				long afterFailover = workload.successes(key);
-				await().atMost(Duration.ofSeconds(10)).until(() -> workload.successes(key) > afterFailover + 10);
-				assertThat(cluster.masterForKey(key)).isEqualTo(promoted);
-				keys.values().forEach((each) -> assertThat(workload.failures(each)).as(each).isEmpty());
-			}
-		});
-	}
-
-	@Test
 	@Order(4)
 	void withFullCoverageRequiredEveryMasterAnswersClusterdownUntilTheReplicaTakesOver(LocalRedisCluster cluster) {
 		// Redis's default cluster-require-full-coverage=yes: between the FAIL flag and

@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SIGKILL of a master on a cluster configured as Slotwise recommends
- * ({@code cluster-require-full-coverage no}): its slots come back on the replica without
- * restarting the application, and the other masters' slots never fail.
+ * A manual failover and a SIGKILL of a master on a cluster configured as Slotwise
+ * recommends ({@code cluster-require-full-coverage no}): the slots come back on the
+ * replica without restarting the application, and the other masters' slots never fail.
  */
 @LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS, config = "cluster-require-full-coverage no")
 class MasterKillIntegrationTests {
@@ -46,6 +46,24 @@ class MasterKillIntegrationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
 				ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class));
+
+	@Test
+	void manualFailoverRoutesCommandsToTheNewMasterWithoutAFailedCommand(LocalRedisCluster cluster) {
+		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodesProperty()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			Map<ClusterNode, String> keys = oneKeyPerMaster(cluster);
+			try (Workload workload = new Workload(redis, List.copyOf(keys.values()))) {
+				await().until(() -> keys.values().stream().allMatch((key) -> workload.successes(key) > 10));
+				ClusterNode master = keys.keySet().iterator().next();
+				String key = keys.get(master);
+				ClusterNode promoted = cluster.failover(master);
+				long afterFailover = workload.successes(key);
+				await().atMost(Duration.ofSeconds(10)).until(() -> workload.successes(key) > afterFailover + 10);
+				assertThat(cluster.masterForKey(key)).isEqualTo(promoted);
+				keys.values().forEach((each) -> assertThat(workload.failures(each)).as(each).isEmpty());
+			}
+		});
+	}
 
 	@Test
 	void killedMastersSlotsAreWritableAgainWhileOtherMastersNeverFail(LocalRedisCluster cluster) {
