@@ -41,7 +41,6 @@ import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.github.resilience4j.core.IntervalFunction;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -697,36 +696,39 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private static CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands,
 			byte[] key, byte[] value, long ttl) {
-		SetArgs args = SetArgs.Builder.nx();
-		if (ttl > 0) {
-			args.px(ttl);
-		}
-		return commands.set(key, value, args)
-			.toCompletableFuture()
-			.thenApply((reply) -> (reply != null) ? Outcome.APPLIED : Outcome.KEY_EXISTS);
+		return replay(commands, ReplayScript.SET_IF_ABSENT, key, value, ttl)
+			.thenApply((reply) -> switch (reply.intValue()) {
+				// 2: the original write reached Redis although the client saw it fail.
+				case 1, 2 -> Outcome.APPLIED;
+				default -> Outcome.KEY_EXISTS;
+			});
 	}
 
 	private static CompletableFuture<Outcome> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
 			byte[] value, long ttl) {
+		return replay(commands, ReplayScript.SET_IF_NEWER, key, value, ttl)
+			.thenApply((reply) -> switch (reply.intValue()) {
+				case 1 -> Outcome.APPLIED;
+				case 0 -> Outcome.SUPERSEDED;
+				default -> Outcome.KEY_EXISTS;
+			});
+	}
+
+	private static CompletableFuture<Long> replay(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			ReplayScript script, byte[] key, byte[] value, long ttl) {
 		byte[][] keys = { key };
 		byte[] ttlArgument = Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
-		return commands.<Long>evalsha(SetIfNewerScript.SHA1, ScriptOutputType.INTEGER, keys, value, ttlArgument)
+		return commands.<Long>evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, value, ttlArgument)
 			.toCompletableFuture()
 			.exceptionallyCompose((failure) -> {
 				Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
 				if (String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
 					// A new master after failover, or SCRIPT FLUSH: its script cache is
 					// empty.
-					return commands
-						.<Long>eval(SetIfNewerScript.SOURCE, ScriptOutputType.INTEGER, keys, value, ttlArgument)
+					return commands.<Long>eval(script.source(), ScriptOutputType.INTEGER, keys, value, ttlArgument)
 						.toCompletableFuture();
 				}
 				return CompletableFuture.failedFuture(cause);
-			})
-			.thenApply((reply) -> switch (reply.intValue()) {
-				case 1 -> Outcome.APPLIED;
-				case 0 -> Outcome.SUPERSEDED;
-				default -> Outcome.KEY_EXISTS;
 			});
 	}
 

@@ -133,6 +133,19 @@ class WriteBufferIntegrationTests {
 	}
 
 	@Test
+	void aReplayedPutThatFindsItsOwnValueCountsAsDelivered() {
+		// A write that timed out on the client may still have reached Redis.
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{31}:name";
+		this.slotHealth.markFailing(this.keys.slot(key));
+		assertThat(buffer.set(key, "same", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
+		this.redis.opsForValue().set(key, "same");
+		this.slotHealth.markHealthy(this.keys.slot(key));
+		assertThat(buffer.replay()).isOne();
+		assertThat(buffer.dropped()).containsEntry(RejectReason.KEY_EXISTS, 0L);
+	}
+
+	@Test
 	void aDeleteBufferedBeforeAPutIsAppliedFirstAndTheLastWriteWins() {
 		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
 		String key = "user:{4}:name";

@@ -19,32 +19,33 @@ package dev.slotwise.buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The replay script for versioned puts,
- * {@code META-INF/slotwise/scripts/set_if_newer.lua}, loaded once.
+ * A Lua script the write buffer replays with: its source, read once from the classpath,
+ * and its SHA-1 for {@code EVALSHA}.
+ *
+ * @param location the classpath location
+ * @param source the script
+ * @param sha1 the SHA-1 of the script, hex
  */
-final class SetIfNewerScript {
+record ReplayScript(String location, byte[] source, String sha1) {
 
-	static final String LOCATION = "META-INF/slotwise/scripts/set_if_newer.lua";
+	/** A versioned put: set unless the key holds a value at least as new. */
+	static final ReplayScript SET_IF_NEWER = load("META-INF/slotwise/scripts/set_if_newer.lua");
 
-	static final byte[] SOURCE = load();
+	/** A plain put: set if absent, and say whether a present value is the same. */
+	static final ReplayScript SET_IF_ABSENT = load("META-INF/slotwise/scripts/set_if_absent.lua");
 
-	static final String SHA1 = sha1(SOURCE);
-
-	private SetIfNewerScript() {
-	}
-
-	private static byte[] load() {
-		try (InputStream in = SetIfNewerScript.class.getClassLoader().getResourceAsStream(LOCATION)) {
+	private static ReplayScript load(String location) {
+		try (InputStream in = ReplayScript.class.getClassLoader().getResourceAsStream(location)) {
 			if (in == null) {
-				throw new IllegalStateException(LOCATION + " is missing from the classpath");
+				throw new IllegalStateException(location + " is missing from the classpath");
 			}
-			return in.readAllBytes();
+			byte[] source = in.readAllBytes();
+			return new ReplayScript(location, source, sha1(source));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -58,10 +59,6 @@ final class SetIfNewerScript {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	static String text() {
-		return new String(SOURCE, StandardCharsets.UTF_8);
 	}
 
 }

@@ -1,0 +1,324 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.ratelimit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.slotwise.cluster.RedisOutage;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.key.SameSlotScriptExecutor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Decides whether a subject (a user, an API key, an address) may make a call under a
+ * limit. Each decision is one Lua script, sent with {@code EVALSHA} (and loaded on
+ * {@code NOSCRIPT}, as after a failover or {@code SCRIPT FLUSH}) to the node that owns
+ * the subject's slot: all keys of a decision share the hash tag {@code {subject}}, which
+ * is checked before anything is sent. Time is the Redis server's ({@code TIME}), and
+ * every key expires once its limit has fully recovered.
+ *
+ * <p>
+ * When Redis cannot answer, the {@link FailureMode} decides, and the decision is marked
+ * {@link RateLimitDecision#degraded() degraded}.
+ */
+public class RateLimiter {
+
+	private static final Log logger = LogFactory.getLog(RateLimiter.class);
+
+	private static final Map<RateLimit.Algorithm, RedisScript<List>> SCRIPTS = scripts();
+
+	private final StringRedisTemplate redis;
+
+	private final SameSlotScriptExecutor<String> executor;
+
+	private final ClusterKeys keys;
+
+	private final Map<String, RateLimit> limits;
+
+	private final FailureMode failureMode;
+
+	private final @Nullable SlotHealth slotHealth;
+
+	private final String keyPrefix;
+
+	private final Clock clock;
+
+	private final Cache<String, LocalWindow> local = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterAccess(10, TimeUnit.MINUTES)
+		.build();
+
+	private final Map<Outcome, LongAdder> decisions = new EnumMap<>(Outcome.class);
+
+	private volatile boolean degradedLogged;
+
+	/**
+	 * Create a limiter.
+	 * @param redis a template on the cluster connection
+	 * @param keys slot computation
+	 * @param limits the named limits
+	 * @param failureMode what to decide when Redis cannot answer
+	 * @param slotHealth failing slots, to decide without waiting for a timeout, or
+	 * {@code null}
+	 * @param keyPrefix the namespace of the limiter's keys
+	 * @param clock the clock of the local fallback
+	 */
+	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
+			FailureMode failureMode, @Nullable SlotHealth slotHealth, String keyPrefix, Clock clock) {
+		this.redis = redis;
+		this.executor = new SameSlotScriptExecutor<>(redis, keys);
+		this.keys = keys;
+		this.limits = Map.copyOf(limits);
+		this.failureMode = Objects.requireNonNull(failureMode, "failureMode must not be null");
+		this.slotHealth = slotHealth;
+		this.keyPrefix = keyPrefix;
+		this.clock = clock;
+		for (Outcome outcome : Outcome.values()) {
+			this.decisions.put(outcome, new LongAdder());
+		}
+	}
+
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private static Map<RateLimit.Algorithm, RedisScript<List>> scripts() {
+		Map<RateLimit.Algorithm, RedisScript<List>> scripts = new EnumMap<>(RateLimit.Algorithm.class);
+		for (RateLimit.Algorithm algorithm : RateLimit.Algorithm.values()) {
+			String name = "META-INF/slotwise/scripts/rate_" + algorithm.name().toLowerCase(java.util.Locale.ROOT)
+					+ ".lua";
+			scripts.put(algorithm, (RedisScript) RedisScript.of(new ClassPathResource(name), List.class));
+		}
+		return scripts;
+	}
+
+	/**
+	 * Decide under a named limit.
+	 * @param subject who is limited; not blank
+	 * @param limitName a limit configured under {@code slotwise.rate-limit.limits}
+	 * @return the decision
+	 * @throws IllegalArgumentException if the limit is unknown or the subject blank
+	 */
+	public RateLimitDecision tryAcquire(String subject, String limitName) {
+		RateLimit limit = this.limits.get(limitName);
+		if (limit == null) {
+			throw new IllegalArgumentException("Unknown rate limit '" + limitName + "'. Configure it under "
+					+ "slotwise.rate-limit.limits." + limitName + " (known: " + this.limits.keySet() + ")");
+		}
+		return decide(subject, limitName, limit);
+	}
+
+	/**
+	 * Decide under a limit given in code.
+	 * @param subject who is limited; not blank
+	 * @param limit the limit
+	 * @return the decision
+	 */
+	public RateLimitDecision tryAcquire(String subject, RateLimit limit) {
+		return decide(subject, "code:" + limit.algorithm() + ":" + limit.permits() + "/" + limit.window().toMillis()
+				+ "ms:" + limit.burst(), limit);
+	}
+
+	/**
+	 * The named limits.
+	 * @return the limits by name
+	 */
+	public Map<String, RateLimit> limits() {
+		return this.limits;
+	}
+
+	/**
+	 * The keys a decision for a subject under a limit uses, all in the subject's slot.
+	 * @param subject the subject
+	 * @param limitName the limit's name
+	 * @return the keys: the state, and (for a fixed window) the per-subject quota
+	 */
+	public List<String> keysFor(String subject, String limitName) {
+		String tag = tag(subject);
+		return List.of(this.keys.tagged(this.keyPrefix, tag, limitName),
+				this.keys.tagged(this.keyPrefix, tag, limitName, "quota"));
+	}
+
+	/**
+	 * Override the permits of a fixed-window limit for one subject (for example a paid
+	 * plan). The quota key shares the counter's hash tag.
+	 * @param subject the subject
+	 * @param limitName the limit's name
+	 * @param permits the permits for this subject
+	 */
+	public void setQuota(String subject, String limitName, long permits) {
+		if (permits < 1) {
+			throw new IllegalArgumentException("A quota must be at least 1, was " + permits);
+		}
+		this.redis.opsForValue().set(keysFor(subject, limitName).get(1), Long.toString(permits));
+	}
+
+	private RateLimitDecision decide(String subject, String limitName, RateLimit limit) {
+		if (subject == null || subject.isBlank()) {
+			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + limitName + "')");
+		}
+		List<String> keys = keysFor(subject, limitName);
+		int slot = this.keys.slot(keys.get(0));
+		if (this.slotHealth != null && this.slotHealth.isFailing(slot)) {
+			return degraded(subject, limitName, limit, null);
+		}
+		try {
+			List<?> reply = this.executor.execute(SCRIPTS.get(limit.algorithm()),
+					(limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW) ? keys : keys.subList(0, 1),
+					Long.toString(limit.permits()), Long.toString(limit.window().toMillis()),
+					Long.toString(limit.burst()));
+			RateLimitDecision decision = decision(Objects.requireNonNull(reply, "no reply"));
+			if (this.degradedLogged) {
+				this.degradedLogged = false;
+				logger.info("Rate limiter: Redis answers again; decisions are exact again");
+			}
+			count(decision.allowed() ? Outcome.ALLOWED : Outcome.DENIED);
+			return decision;
+		}
+		catch (RuntimeException ex) {
+			if (!RedisOutage.isOutage(ex)) {
+				throw ex;
+			}
+			if (this.slotHealth != null) {
+				this.slotHealth.markFailing(slot);
+			}
+			return degraded(subject, limitName, limit, ex);
+		}
+	}
+
+	private static RateLimitDecision decision(List<?> reply) {
+		long allowed = number(reply.get(0));
+		return new RateLimitDecision(allowed == 1, number(reply.get(4)), number(reply.get(1)),
+				Duration.ofMillis(number(reply.get(2))), Duration.ofMillis(number(reply.get(3))), false);
+	}
+
+	private static long number(Object value) {
+		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
+	}
+
+	private RateLimitDecision degraded(String subject, String limitName, RateLimit limit, @Nullable Exception cause) {
+		if (!this.degradedLogged) {
+			this.degradedLogged = true;
+			logger.warn("Rate limiter: Redis cannot answer for limit '" + limitName + "'"
+					+ ((cause != null) ? " (" + RedisOutage.reason(cause).orElse("error") + ")" : "")
+					+ "; deciding by failure mode " + this.failureMode);
+		}
+		count(Outcome.DEGRADED);
+		long limitValue = (limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW
+				|| limit.algorithm() == RateLimit.Algorithm.SLIDING_WINDOW) ? limit.permits() : limit.burst();
+		return switch (this.failureMode) {
+			case ALLOW -> new RateLimitDecision(true, limitValue, limitValue, Duration.ZERO, Duration.ZERO, true);
+			case DENY -> new RateLimitDecision(false, limitValue, 0, limit.window(), limit.window(), true);
+			case LOCAL -> this.local.get(limitName + "\u0000" + subject, (key) -> new LocalWindow())
+				.acquire(limitValue, limit.window().toMillis(), this.clock.millis());
+		};
+	}
+
+	private void count(Outcome outcome) {
+		this.decisions.get(outcome).increment();
+	}
+
+	/**
+	 * Decisions made so far, by outcome ({@code ALLOWED}, {@code DENIED} from Redis;
+	 * {@code DEGRADED} by the failure mode).
+	 * @return counts by outcome
+	 */
+	public Map<Outcome, Long> decisions() {
+		Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+		this.decisions.forEach((outcome, adder) -> counts.put(outcome, adder.sum()));
+		return counts;
+	}
+
+	/**
+	 * The failure mode.
+	 * @return the failure mode
+	 */
+	public FailureMode failureMode() {
+		return this.failureMode;
+	}
+
+	/** The hash tag of a subject: itself, or its SHA-1 when it holds a brace. */
+	private static String tag(String subject) {
+		if (subject.indexOf('{') < 0 && subject.indexOf('}') < 0) {
+			return subject;
+		}
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-1").digest(subject.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Outcomes of decisions.
+	 */
+	public enum Outcome {
+
+		/** Redis allowed the call. */
+		ALLOWED,
+
+		/** Redis denied the call. */
+		DENIED,
+
+		/** Redis could not answer; the failure mode decided. */
+		DEGRADED
+
+	}
+
+	/** A per-instance fixed window, used only while Redis cannot answer. */
+	private static final class LocalWindow {
+
+		private long start;
+
+		private long count;
+
+		synchronized RateLimitDecision acquire(long limit, long window, long now) {
+			if (now - this.start >= window) {
+				this.start = now;
+				this.count = 0;
+			}
+			long reset = this.start + window - now;
+			if (this.count >= limit) {
+				return new RateLimitDecision(false, limit, 0, Duration.ofMillis(reset), Duration.ofMillis(reset), true);
+			}
+			this.count++;
+			return new RateLimitDecision(true, limit, limit - this.count, Duration.ZERO, Duration.ofMillis(reset),
+					true);
+		}
+
+	}
+
+}
