@@ -16,6 +16,8 @@
 
 package dev.slotwise.sample;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.slotwise.test.LocalRedisCluster;
@@ -30,6 +32,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +110,43 @@ class SampleApplicationTests {
 		long slot = cluster.call(cluster.masters().get(0), (commands) -> commands.clusterKeyslot("user:{42}:cart"));
 		assertThat(((Number) summary.get("slot")).longValue()).as("CLUSTER KEYSLOT").isEqualTo(slot);
 		assertThat(this.redis.getExpire("user:{42}:cart")).isPositive();
+	}
+
+	@Test
+	void searchIsLimitedPerApiKeyWithRateLimitHeadersAnd429() {
+		List<Integer> statuses = new ArrayList<>();
+		ResponseEntity<String> last = null;
+		for (int i = 0; i < 15; i++) {
+			last = this.http.get()
+				.uri("/search?q=pear")
+				.header("X-Api-Key", "key-1")
+				.retrieve()
+				.onStatus((status) -> true, (request, response) -> {
+				})
+				.toEntity(String.class);
+			statuses.add(last.getStatusCode().value());
+		}
+		assertThat(statuses).as("a burst of 10, then refused").startsWith(200, 200, 200).contains(429);
+		assertThat(statuses.stream().filter((status) -> status == 200).count()).isBetween(10L, 12L);
+		assertThat(last.getStatusCode().value()).isEqualTo(429);
+		assertThat(last.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+		assertThat(last.getHeaders().getFirst("RateLimit-Limit")).isEqualTo("10");
+		assertThat(last.getHeaders().getFirst("RateLimit-Remaining")).isEqualTo("0");
+		assertThat(Long.parseLong(last.getHeaders().getFirst("RateLimit-Reset"))).isBetween(1L, 2L);
+		ResponseEntity<String> other = this.http.get()
+			.uri("/search?q=pear")
+			.header("X-Api-Key", "key-2")
+			.retrieve()
+			.toEntity(String.class);
+		assertThat(other.getStatusCode()).as("another key has its own limit").isEqualTo(HttpStatus.OK);
+		ResponseEntity<String> anonymous = this.http.get()
+			.uri("/search?q=pear")
+			.retrieve()
+			.onStatus((status) -> true, (request, response) -> {
+			})
+			.toEntity(String.class);
+		assertThat(anonymous.getStatusCode()).as("no subject: refused, never allowed")
+			.isEqualTo(HttpStatus.BAD_REQUEST);
 	}
 
 	@Test

@@ -1,0 +1,178 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.autoconfigure.ratelimit;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimited;
+import dev.slotwise.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Auto-configuration of the {@link RateLimiter} from {@code slotwise.rate-limit.*}, its
+ * meters, and {@link RateLimited} for Spring MVC handlers.
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+		ClusterCacheAutoConfiguration.class })
+@ConditionalOnClass(RedisConnectionFactory.class)
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "slotwise.rate-limit.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SlotwiseRateLimitProperties.class)
+public final class RateLimiterAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimiter rateLimiter(RedisConnectionFactory connectionFactory, ClusterKeys keys,
+			ObjectProvider<SlotHealth> slotHealth, SlotwiseRateLimitProperties properties) {
+		Map<String, RateLimit> limits = new LinkedHashMap<>();
+		properties.getLimits().forEach((name, limit) -> limits.put(name, limit(name, limit)));
+		String prefix = properties.getKeyPrefix();
+		if (prefix == null || prefix.isBlank() || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+			throw new InvalidConfigurationPropertyValueException("slotwise.rate-limit.key-prefix", prefix,
+					"The prefix must be non-empty text without braces (the subject is the hash tag).");
+		}
+		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), slotHealth.getIfAvailable(), prefix,
+				Clock.systemUTC());
+	}
+
+	private static RateLimit limit(String name, SlotwiseRateLimitProperties.Limit limit) {
+		String prefix = "slotwise.rate-limit.limits." + name;
+		Long permits = limit.getPermits();
+		if (permits == null || permits < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".permits", permits,
+					"Every limit needs permits of at least 1: a limit of zero would deny every call.");
+		}
+		if (limit.getWindow() == null || limit.getWindow().toMillis() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".window", limit.getWindow(),
+					"The window must be at least 1ms.");
+		}
+		long burst = (limit.getBurst() != null) ? limit.getBurst() : permits;
+		if (burst < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".burst", burst,
+					"A burst must be at least 1 (or unset, to equal permits).");
+		}
+		return new RateLimit(limit.getAlgorithm(), permits, limit.getWindow(), burst);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class Metrics {
+
+		@Bean
+		MeterBinder slotwiseRateLimiterMetrics(RateLimiter limiter) {
+			return (registry) -> {
+				for (RateLimiter.Outcome outcome : RateLimiter.Outcome.values()) {
+					FunctionCounter.builder("slotwise.ratelimit.decisions", limiter, (l) -> l.decisions().get(outcome))
+						.description("Rate-limit decisions; degraded ones were made by the failure mode")
+						.tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+						.register(registry);
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HandlerInterceptor.class, WebMvcConfigurer.class })
+	static class WebMvc {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitedInterceptor rateLimitedInterceptor(RateLimiter limiter) {
+			return new RateLimitedInterceptor(limiter);
+		}
+
+		@Bean
+		WebMvcConfigurer slotwiseRateLimitedConfigurer(RateLimitedInterceptor interceptor) {
+			return new WebMvcConfigurer() {
+
+				@Override
+				public void addInterceptors(InterceptorRegistry registry) {
+					registry.addInterceptor(interceptor);
+				}
+
+			};
+		}
+
+		/** Unknown limit names and malformed subjects fail the start, not a request. */
+		@Bean
+		static SmartInitializingSingleton slotwiseRateLimitedCheck(ApplicationContext context) {
+			return () -> {
+				RateLimiter limiter = context.getBean(RateLimiter.class);
+				List<String> problems = new ArrayList<>();
+				context.getBeansOfType(RequestMappingHandlerMapping.class)
+					.values()
+					.forEach((mapping) -> mapping.getHandlerMethods().forEach((info, method) -> {
+						RateLimited limited = RateLimitedInterceptor.annotation(method);
+						if (limited == null) {
+							return;
+						}
+						if (!limiter.limits().containsKey(limited.value())) {
+							problems.add(method + " uses @RateLimited(\"" + limited.value()
+									+ "\"), which is not configured: add slotwise.rate-limit.limits." + limited.value()
+									+ ".permits (known: " + limiter.limits().keySet() + ")");
+						}
+						try {
+							RateLimitedInterceptor.parse(limited.subject());
+						}
+						catch (RuntimeException ex) {
+							problems.add(method + " has a subject expression that does not parse: '" + limited.subject()
+									+ "' (" + ex.getMessage() + ")");
+						}
+					}));
+				if (!problems.isEmpty()) {
+					throw new IllegalStateException("@RateLimited is misconfigured:\n" + String.join("\n", problems));
+				}
+			};
+		}
+
+	}
+
+}

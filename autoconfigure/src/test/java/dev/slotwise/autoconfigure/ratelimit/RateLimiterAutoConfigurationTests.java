@@ -1,0 +1,121 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.autoconfigure.ratelimit;
+
+import java.time.Duration;
+
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
+import dev.slotwise.ratelimit.FailureMode;
+import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimited;
+import dev.slotwise.ratelimit.RateLimiter;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Wiring of {@link RateLimiterAutoConfiguration}; no Redis needed.
+ */
+class RateLimiterAutoConfigurationTests {
+
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
+			ClusterConnectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+			DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, RateLimiterAutoConfiguration.class);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000");
+
+	@Test
+	void namedLimitsBecomeRateLimitsWithTheirDefaults() {
+		this.runner.withPropertyValues("slotwise.rate-limit.limits.api.permits=100",
+				"slotwise.rate-limit.limits.api.window=1m", "slotwise.rate-limit.limits.burst.algorithm=token-bucket",
+				"slotwise.rate-limit.limits.burst.permits=10", "slotwise.rate-limit.limits.burst.burst=50",
+				"slotwise.rate-limit.failure-mode=deny")
+			.run((context) -> {
+				RateLimiter limiter = context.getBean(RateLimiter.class);
+				assertThat(limiter.limits()).containsEntry("api", RateLimit.fixedWindow(100, Duration.ofMinutes(1)))
+					.containsEntry("burst", RateLimit.tokenBucket(10, Duration.ofSeconds(1), 50));
+				assertThat(limiter.failureMode()).isEqualTo(FailureMode.DENY);
+			});
+	}
+
+	@Test
+	void badLimitsFailAtStartNamingTheProperty() {
+		this.runner.withPropertyValues("slotwise.rate-limit.limits.api.permits=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.rate-limit.limits.api.permits");
+		});
+		this.runner.withPropertyValues("slotwise.rate-limit.limits.api.window=1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("slotwise.rate-limit.limits.api.permits");
+		});
+		this.runner
+			.withPropertyValues("slotwise.rate-limit.limits.api.permits=5", "slotwise.rate-limit.limits.api.window=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("slotwise.rate-limit.limits.api.window");
+			});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("slotwise.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiter.class));
+	}
+
+	@Test
+	void aRateLimitedHandlerNamingAnUnknownLimitFailsTheStart() {
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000",
+					"slotwise.rate-limit.limits.api.permits=5")
+			.withUserConfiguration(Limited.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("@RateLimited(\"apii\")")
+					.hasMessageContaining("slotwise.rate-limit.limits.apii.permits")
+					.hasMessageContaining("[api]");
+			});
+	}
+
+	@RestController
+	static class Limited {
+
+		@GetMapping("/limited")
+		@RateLimited("apii")
+		String limited() {
+			return "ok";
+		}
+
+	}
+
+}
