@@ -121,6 +121,12 @@ public class ClusterMonitor implements SmartLifecycle {
 		this.clock = clock;
 		this.events = events;
 		this.snapshot = ClusterSnapshot.unknown(clock.instant(), ClusterSnapshot.NOT_POLLED);
+		if (slotHealth != null) {
+			slotHealth.usePeers((slot) -> {
+				Master master = this.snapshot.masterForSlot(slot);
+				return (master != null) ? master.slots() : null;
+			});
+		}
 	}
 
 	/**
@@ -362,7 +368,7 @@ public class ClusterMonitor implements SmartLifecycle {
 			int marked = 0;
 			for (SlotRange range : master.slots()) {
 				for (int slot = range.from(); slot <= range.to(); slot++) {
-					if (health.markFailing(slot) && marked++ == 0) {
+					if (health.markFailingSlot(slot) && marked++ == 0) {
 						logger.warn("The cluster flags master " + master.address() + " as "
 								+ (master.flags().contains("fail") ? "fail" : "fail?") + "; its slots fail fast");
 					}

@@ -19,10 +19,14 @@ package dev.slotwise.cluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 import io.lettuce.core.cluster.SlotHash;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which Redis Cluster slots are failing now, so that callers fail fast on those slots
@@ -49,6 +53,8 @@ public final class SlotHealth {
 	private final Clock clock;
 
 	private final long probeIntervalMillis;
+
+	private volatile @Nullable IntFunction<List<ClusterSnapshot.SlotRange>> peers;
 
 	/**
 	 * Create slot health with a probe interval.
@@ -85,21 +91,70 @@ public final class SlotHealth {
 	}
 
 	/**
-	 * Mark a slot failing for one probe interval from now.
+	 * Tell slot health which slots share a node, so that a failure seen on one slot fails
+	 * fast the node's other slots too: a hung master otherwise costs one command timeout
+	 * per slot before each is marked. The {@link ClusterMonitor} sets this from its
+	 * snapshot.
+	 * @param peers the slot ranges of the master that serves a slot, or {@code null} if
+	 * unknown
+	 */
+	public void usePeers(@Nullable IntFunction<List<ClusterSnapshot.SlotRange>> peers) {
+		this.peers = peers;
+	}
+
+	/**
+	 * Mark a slot failing for one probe interval from now, with every slot of the same
+	 * master when the topology is known.
 	 * @param slot the slot
 	 * @return whether the slot was healthy before (a state change)
 	 */
 	public boolean markFailing(int slot) {
+		long until = this.clock.millis() + this.probeIntervalMillis;
+		boolean changed = this.failingUntil.getAndSet(slot, until) == HEALTHY;
+		forEachPeer(slot, (peer) -> this.failingUntil.set(peer, until));
+		return changed;
+	}
+
+	/**
+	 * Mark one slot failing, without its peers (for callers that mark whole ranges).
+	 * @param slot the slot
+	 * @return whether the slot was healthy before
+	 */
+	boolean markFailingSlot(int slot) {
 		return this.failingUntil.getAndSet(slot, this.clock.millis() + this.probeIntervalMillis) == HEALTHY;
 	}
 
 	/**
-	 * Mark a slot healthy.
+	 * Mark a slot healthy, with every slot of the same master when the topology is known:
+	 * a command that succeeded says the node answers.
 	 * @param slot the slot
 	 * @return whether the slot was marked failing before (a state change)
 	 */
 	public boolean markHealthy(int slot) {
-		return this.failingUntil.get(slot) != HEALTHY && this.failingUntil.getAndSet(slot, HEALTHY) != HEALTHY;
+		boolean changed = this.failingUntil.get(slot) != HEALTHY
+				&& this.failingUntil.getAndSet(slot, HEALTHY) != HEALTHY;
+		if (changed) {
+			forEachPeer(slot, (peer) -> this.failingUntil.set(peer, HEALTHY));
+		}
+		return changed;
+	}
+
+	private void forEachPeer(int slot, IntConsumer action) {
+		IntFunction<List<ClusterSnapshot.SlotRange>> resolver = this.peers;
+		if (resolver == null) {
+			return;
+		}
+		List<ClusterSnapshot.SlotRange> ranges = resolver.apply(slot);
+		if (ranges == null) {
+			return;
+		}
+		for (ClusterSnapshot.SlotRange range : ranges) {
+			for (int peer = range.from(); peer <= range.to(); peer++) {
+				if (peer != slot) {
+					action.accept(peer);
+				}
+			}
+		}
 	}
 
 	/**
