@@ -159,14 +159,30 @@ public class RateLimiter {
 	}
 
 	/**
-	 * The keys a decision for a subject under a limit uses, all in the subject's slot.
+	 * The keys a decision for a subject under a named limit uses, all in the subject's
+	 * slot.
 	 * @param subject the subject
 	 * @param limitName the limit's name
-	 * @return the keys: the state, and (for a fixed window) the per-subject quota
+	 * @return the keys: the state, and the per-subject quota (read by a fixed window)
 	 */
 	public List<String> keysFor(String subject, String limitName) {
+		RateLimit limit = this.limits.get(limitName);
+		return keysFor(subject, limitName, (limit != null) ? limit.algorithm() : RateLimit.Algorithm.FIXED_WINDOW);
+	}
+
+	/**
+	 * The state key names the algorithm: a limit whose algorithm changes in configuration
+	 * starts afresh instead of meeting a key of another type (WRONGTYPE).
+	 */
+	private List<String> keysFor(String subject, String limitName, RateLimit.Algorithm algorithm) {
 		String tag = tag(subject);
-		return List.of(this.keys.tagged(this.keyPrefix, tag, limitName),
+		String code = switch (algorithm) {
+			case FIXED_WINDOW -> "fw";
+			case SLIDING_WINDOW -> "sw";
+			case TOKEN_BUCKET -> "tb";
+			case GCRA -> "gcra";
+		};
+		return List.of(this.keys.tagged(this.keyPrefix, tag, limitName, code),
 				this.keys.tagged(this.keyPrefix, tag, limitName, "quota"));
 	}
 
@@ -188,7 +204,7 @@ public class RateLimiter {
 		if (subject == null || subject.isBlank()) {
 			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + limitName + "')");
 		}
-		List<String> keys = keysFor(subject, limitName);
+		List<String> keys = keysFor(subject, limitName, limit.algorithm());
 		int slot = this.keys.slot(keys.get(0));
 		if (this.slotHealth != null && this.slotHealth.isFailing(slot)) {
 			return degraded(subject, limitName, limit, null);

@@ -308,6 +308,17 @@ class RateLimiterIntegrationTests {
 	}
 
 	@Test
+	void aLimitWhoseAlgorithmChangesStartsAfreshInsteadOfMeetingAKeyOfAnotherType() {
+		RateLimiter before = limiter(Map.of("api", RateLimit.fixedWindow(5, Duration.ofSeconds(30))), FailureMode.DENY);
+		assertThat(before.tryAcquire("user-8", "api").allowed()).isTrue();
+		RateLimiter after = limiter(Map.of("api", RateLimit.tokenBucket(5, Duration.ofSeconds(30), 5)),
+				FailureMode.DENY);
+		RateLimitDecision decision = after.tryAcquire("user-8", "api");
+		assertThat(decision.allowed()).isTrue();
+		assertThat(decision.remaining()).isEqualTo(4);
+	}
+
+	@Test
 	void anUnknownLimitOrABlankSubjectIsAClearError() {
 		RateLimiter limiter = limiter(Map.of("api", RateLimit.fixedWindow(5, Duration.ofSeconds(1))),
 				FailureMode.ALLOW);
