@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 
 /**
@@ -105,7 +106,8 @@ public final class HotSlotCounter implements CommandListener {
 	public void commandStarted(CommandStartedEvent event) {
 		RedisCommand<Object, Object, Object> command = event.getCommand();
 		CommandArgs<Object, Object> args = command.getArgs();
-		if (args == null) {
+		// Lettuce sends CLIENT SETNAME with the connection name as a key argument.
+		if (args == null || command.getType() == CommandType.CLIENT) {
 			return;
 		}
 		ByteBuffer key = args.getFirstEncodedKey();

@@ -134,6 +134,9 @@ class HotSlotDetectorTests {
 		this.detector.commandListener().commandStarted(event(ping));
 		Command<String, String, String> bare = new Command<>(CommandType.PING, new StatusOutput<>(StringCodec.UTF8));
 		this.detector.commandListener().commandStarted(event(bare));
+		Command<String, String, String> setName = new Command<>(CommandType.CLIENT,
+				new StatusOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("SETNAME").addKey("app"));
+		this.detector.commandListener().commandStarted(event(setName));
 		assertThat(this.detector.advance().commands()).isZero();
 	}
 
