@@ -18,6 +18,8 @@ package dev.slotwise.autoconfigure.cluster;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.event.command.CommandListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -31,6 +33,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class CommandListenerRegistrar implements BeanPostProcessor {
 
+	private static final Log logger = LogFactory.getLog(CommandListenerRegistrar.class);
+
 	private final ObjectProvider<CommandListener> listeners;
 
 	CommandListenerRegistrar(ObjectProvider<CommandListener> listeners) {
@@ -41,8 +45,16 @@ class CommandListenerRegistrar implements BeanPostProcessor {
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof LettuceConnectionFactory factory) {
 			AbstractRedisClient client = factory.getNativeClient();
-			if (client != null) {
-				this.listeners.orderedStream().forEach(client::addListener);
+			if (client == null) {
+				logger.warn("Connection factory '" + beanName + "' has no Lettuce client after initialization "
+						+ "(early startup disabled?); Slotwise's command listeners (hot slots, CROSSSLOT "
+						+ "counts) do not see its commands");
+				return bean;
+			}
+			this.listeners.orderedStream().forEach(client::addListener);
+			if (factory.getEagerInitialization()) {
+				// The shared connection was opened without the listeners: open it again.
+				factory.resetConnection();
 			}
 		}
 		return bean;
