@@ -164,7 +164,7 @@ class SampleApplicationTests {
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.COLLECTION)
 			.contains("redis", "redisCluster");
 		Map<String, Object> slotwise = this.http.get().uri("/actuator/slotwise").retrieve().body(JSON);
-		assertThat(slotwise).containsKeys("cluster", "writeBuffer", "reshardingPlan");
+		assertThat(slotwise).containsKeys("cluster", "writeBuffer", "hotSlots", "rateLimiter", "reshardingPlan");
 		assertThat(this.http.get()
 			.uri("/actuator/metrics/{name}", "slotwise.cache.gets")
 			.retrieve()

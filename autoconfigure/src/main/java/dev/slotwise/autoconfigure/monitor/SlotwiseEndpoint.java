@@ -27,6 +27,8 @@ import dev.slotwise.cluster.ReshardingAdvisor;
 import dev.slotwise.cluster.ReshardingPlan;
 import dev.slotwise.cluster.SlotLoad;
 import dev.slotwise.cluster.SlotMigrator;
+import dev.slotwise.hotslot.HotSlotDetector;
+import dev.slotwise.ratelimit.RateLimiter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -54,6 +56,10 @@ public class SlotwiseEndpoint {
 
 	private final int maxPlanSteps;
 
+	private final @Nullable HotSlotDetector hotSlots;
+
+	private final @Nullable RateLimiter rateLimiter;
+
 	private final AtomicBoolean resharding = new AtomicBoolean();
 
 	private volatile SlotMigrator.@Nullable Progress lastReshard;
@@ -68,6 +74,24 @@ public class SlotwiseEndpoint {
 	 */
 	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
 			@Nullable SlotMigrator migrator, int maxPlanSteps) {
+		this(monitor, writeBuffer, slotLoad, migrator, maxPlanSteps, null, null);
+	}
+
+	/**
+	 * Create the endpoint with the hot-slot detector and the rate limiter.
+	 * @param monitor the cluster monitor
+	 * @param writeBuffer the write buffer, or {@code null}
+	 * @param slotLoad traffic per slot, or {@code null} when not measured
+	 * @param migrator the migrator, or {@code null} when resharding is off
+	 * @param maxPlanSteps the most slots a plan moves
+	 * @param hotSlots the hot-slot detector, or {@code null}
+	 * @param rateLimiter the rate limiter, or {@code null}
+	 */
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
+			@Nullable SlotMigrator migrator, int maxPlanSteps, @Nullable HotSlotDetector hotSlots,
+			@Nullable RateLimiter rateLimiter) {
+		this.hotSlots = hotSlots;
+		this.rateLimiter = rateLimiter;
 		this.monitor = monitor;
 		this.writeBuffer = writeBuffer;
 		this.slotLoad = slotLoad;
@@ -97,6 +121,17 @@ public class SlotwiseEndpoint {
 			summary.put("dropped", buffer.dropped());
 			summary.put("rejected", buffer.rejected());
 			report.put("writeBuffer", summary);
+		}
+		if (this.hotSlots != null) {
+			report.put("hotSlots", this.hotSlots.snapshot());
+		}
+		RateLimiter limiter = this.rateLimiter;
+		if (limiter != null) {
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("limits", limiter.limits());
+			summary.put("failureMode", limiter.failureMode());
+			summary.put("decisions", limiter.decisions());
+			report.put("rateLimiter", summary);
 		}
 		report.put("reshardingPlan", (this.slotLoad != null) ? describe(plan(snapshot, this.slotLoad))
 				: Map.of("note", "no traffic measured: enable slotwise.monitor.hot-slots to get a plan"));

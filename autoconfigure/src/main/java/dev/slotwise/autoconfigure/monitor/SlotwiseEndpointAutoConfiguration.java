@@ -18,10 +18,14 @@ package dev.slotwise.autoconfigure.monitor;
 
 import java.time.Duration;
 
+import dev.slotwise.autoconfigure.hotslot.HotSlotAutoConfiguration;
+import dev.slotwise.autoconfigure.ratelimit.RateLimiterAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.cluster.ClusterMonitor;
 import dev.slotwise.cluster.SlotLoad;
 import dev.slotwise.cluster.SlotMigrator;
+import dev.slotwise.hotslot.HotSlotDetector;
+import dev.slotwise.ratelimit.RateLimiter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -37,7 +41,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 /**
  * Auto-configuration of the {@code slotwise} actuator endpoint, when it is exposed.
  */
-@AutoConfiguration(after = ClusterMonitorAutoConfiguration.class)
+@AutoConfiguration(after = { ClusterMonitorAutoConfiguration.class, HotSlotAutoConfiguration.class,
+		RateLimiterAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(ClusterMonitor.class)
 public final class SlotwiseEndpointAutoConfiguration {
@@ -47,7 +52,8 @@ public final class SlotwiseEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	SlotwiseEndpoint slotwiseEndpoint(ClusterMonitor monitor, ObjectProvider<WriteBuffer> writeBuffer,
 			ObjectProvider<SlotLoad> slotLoad, RedisConnectionFactory connectionFactory,
-			SlotwiseMonitorProperties properties) {
+			SlotwiseMonitorProperties properties, ObjectProvider<HotSlotDetector> hotSlots,
+			ObjectProvider<RateLimiter> rateLimiter) {
 		SlotwiseMonitorProperties.Endpoint endpoint = properties.getEndpoint();
 		if (endpoint.getMaxPlanSteps() < 1) {
 			throw new InvalidConfigurationPropertyValueException("slotwise.monitor.endpoint.max-plan-steps",
@@ -56,7 +62,7 @@ public final class SlotwiseEndpointAutoConfiguration {
 		SlotMigrator migrator = endpoint.isReshardEnabled()
 				? new SlotMigrator(connectionFactory, 100, Duration.ofSeconds(5)) : null;
 		return new SlotwiseEndpoint(monitor, writeBuffer.getIfAvailable(), slotLoad.getIfAvailable(), migrator,
-				endpoint.getMaxPlanSteps());
+				endpoint.getMaxPlanSteps(), hotSlots.getIfAvailable(), rateLimiter.getIfAvailable());
 	}
 
 }
