@@ -48,4 +48,17 @@ class JmhSmokeTests {
 			.allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
 	}
 
+	@Test
+	void theCacheHitBenchmarkRunsAgainstALocalCluster() throws Exception {
+		Options options = new OptionsBuilder().include(CacheHitBenchmark.class.getSimpleName())
+			.forks(0)
+			.warmupIterations(0)
+			.measurementIterations(1)
+			.measurementTime(TimeValue.milliseconds(200))
+			.build();
+		Collection<RunResult> results = new Runner(options).run();
+		assertThat(results).hasSize(2)
+			.allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+	}
+
 }
