@@ -68,7 +68,10 @@ import org.springframework.data.redis.core.types.Expiration;
  * passed is dropped and counted, not replayed. A plain put that finds its key holding a
  * value cannot tell whether that value is older, so it keeps it and reports the put as
  * dropped ({@link RejectReason#KEY_EXISTS}); a {@link #setVersioned versioned} put
- * replaces an older version and keeps a newer one ({@link #superseded()});</li>
+ * replaces an older version and keeps a newer one ({@link #superseded()}); a
+ * {@link #fillVersioned fill} (what a cache stores after its loader ran) is set only
+ * where the key holds nothing, so a value loaded while Redis could not be read never
+ * replaces one Redis held all along;</li>
  * <li>a delete is replayed with {@code DEL};</li>
  * <li>a direct write that succeeds supersedes an older buffered write to the same
  * key.</li>
@@ -218,6 +221,28 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	/**
+	 * Fill a key with a versioned value only if it holds none: what a cache stores after
+	 * its loader ran ({@code get(key, loader)}). Written at once with {@code SET NX} when
+	 * the slot is healthy; if buffered, replayed with the same condition, so that a value
+	 * loaded while the key's slot could not be read never replaces the value Redis held
+	 * all along, nor one written since. A fill never displaces a write already buffered
+	 * for its key; a delete buffered before it is applied first. A fill that finds the
+	 * key holding a value is counted as {@link #superseded() superseded}.
+	 * @param key the key
+	 * @param payload the serialized value (without header)
+	 * @param ttl the time to live; {@link Duration#ZERO} for none
+	 * @return what became of the write
+	 */
+	public WriteResult fillVersioned(byte[] key, byte[] payload, Duration ttl) {
+		if (ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+		}
+		long now = this.clock.millis();
+		byte[] encoded = new VersionedValue(now, payload).encode();
+		return write(new Entry(key.clone(), encoded, false, ttl.isZero() ? 0 : now + ttl.toMillis(), true, true));
+	}
+
+	/**
 	 * The write buffered for a key, if any, so that a reader on this instance sees its
 	 * own writes during an outage.
 	 * @param key the key
@@ -295,7 +320,10 @@ public class WriteBuffer implements SmartLifecycle {
 			try {
 				Entry held = this.entries.get(new Key(entry.key));
 				if (held != null) {
-					if (held.inFlight) {
+					if (held.inFlight || entry.ifAbsent) {
+						// Behind a replay on the wire, order is kept; a fill never
+						// displaces a
+						// buffered write (hold decides how they merge).
 						// Its replay is on the wire: queue behind it to keep the order.
 						return hold(entry);
 					}
@@ -356,7 +384,7 @@ public class WriteBuffer implements SmartLifecycle {
 				long ttl = (entry.deadline == 0) ? 0 : entry.deadline - this.clock.millis();
 				connection.stringCommands()
 					.set(entry.key, entry.value, (ttl > 0) ? Expiration.milliseconds(ttl) : Expiration.persistent(),
-							SetOption.upsert());
+							entry.ifAbsent ? SetOption.ifAbsent() : SetOption.upsert());
 			}
 		}
 	}
@@ -372,6 +400,12 @@ public class WriteBuffer implements SmartLifecycle {
 		try {
 			Key key = new Key(entry.key);
 			Entry previous = this.entries.get(key);
+			if (entry.ifAbsent && previous != null && previous.value != null) {
+				// A buffered put (or fill) decides what the key holds: the fill adds
+				// nothing.
+				this.superseded.incrementAndGet();
+				return WriteResult.BUFFERED;
+			}
 			long growth = entry.size() - ((previous != null) ? previous.size() : 0);
 			boolean fits = (previous != null || this.entries.size() < this.settings.maxEntries())
 					&& this.bytes + growth <= this.settings.maxBytes();
@@ -383,7 +417,7 @@ public class WriteBuffer implements SmartLifecycle {
 			}
 			// Last write wins; a delete buffered earlier for the key is applied first.
 			Entry merged = (previous != null && !entry.delete && previous.deletes())
-					? new Entry(entry.key, entry.value, true, entry.deadline, entry.versioned) : entry;
+					? new Entry(entry.key, entry.value, true, entry.deadline, entry.versioned, entry.ifAbsent) : entry;
 			if (previous != null) {
 				this.entries.remove(key);
 				this.bytes -= previous.size();
@@ -477,7 +511,7 @@ public class WriteBuffer implements SmartLifecycle {
 					continue;
 				}
 				Entry entry = new Entry(record.key(), record.value(), record.delete(), record.deadline(),
-						record.versioned());
+						record.versioned(), record.ifAbsent());
 				this.entries.put(key, entry);
 				this.bytes += entry.size();
 			}
@@ -535,8 +569,9 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	/**
-	 * Buffered versioned puts not applied because a newer value was written meanwhile
-	 * (the intended outcome: the last writer wins).
+	 * Buffered versioned puts not applied because a newer value was written meanwhile,
+	 * and fills not applied because the key held a value (the intended outcomes: the last
+	 * writer wins; a fill only fills a gap).
 	 * @return the count
 	 */
 	public long superseded() {
@@ -637,8 +672,9 @@ public class WriteBuffer implements SmartLifecycle {
 				}
 				else {
 					long ttl = (entry.deadline != 0) ? Math.max(1, entry.deadline - now) : 0;
-					CompletableFuture<Outcome> set = entry.versioned ? setIfNewer(commands, entry.key, entry.value, ttl)
-							: setIfAbsent(commands, entry.key, entry.value, ttl);
+					CompletableFuture<Outcome> set = (entry.versioned && !entry.ifAbsent)
+							? setIfNewer(commands, entry.key, entry.value, ttl)
+							: setIfAbsent(commands, entry.key, entry.value, ttl, entry.ifAbsent);
 					results.add(deleted.thenCombine(set, (ignored, outcome) -> outcome));
 				}
 			}
@@ -695,12 +731,13 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	private static CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands,
-			byte[] key, byte[] value, long ttl) {
+			byte[] key, byte[] value, long ttl, boolean fill) {
 		return replay(commands, ReplayScript.SET_IF_ABSENT, key, value, ttl)
 			.thenApply((reply) -> switch (reply.intValue()) {
 				// 2: the original write reached Redis although the client saw it fail.
 				case 1, 2 -> Outcome.APPLIED;
-				default -> Outcome.KEY_EXISTS;
+				// A fill asks for nothing more than this.
+				default -> fill ? Outcome.SUPERSEDED : Outcome.KEY_EXISTS;
 			});
 	}
 
@@ -905,6 +942,9 @@ public class WriteBuffer implements SmartLifecycle {
 
 		final boolean versioned;
 
+		/** Set only where the key holds no value (a cache fill). */
+		final boolean ifAbsent;
+
 		/** Set while its replay is on the wire; guarded by the buffer's lock when set. */
 		volatile boolean inFlight;
 
@@ -913,11 +953,16 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 
 		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned) {
+			this(key, value, delete, deadline, versioned, false);
+		}
+
+		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned, boolean ifAbsent) {
 			this.key = key;
 			this.value = value;
 			this.delete = delete;
 			this.deadline = deadline;
 			this.versioned = versioned;
+			this.ifAbsent = ifAbsent;
 		}
 
 		boolean deletes() {
@@ -930,7 +975,7 @@ public class WriteBuffer implements SmartLifecycle {
 
 		WriteBufferJournal.JournalRecord record() {
 			return new WriteBufferJournal.JournalRecord(this.key, this.value, this.delete, this.deadline,
-					this.versioned);
+					this.versioned, this.ifAbsent);
 		}
 
 	}

@@ -76,6 +76,8 @@ public final class WriteBufferJournal implements Closeable {
 
 	private static final int FLAG_VERSIONED = 2;
 
+	private static final int FLAG_IF_ABSENT = 4;
+
 	private static final int FRAME_HEADER = 8;
 
 	private static final int MAX_RECORD = 512 * 1024 * 1024;
@@ -291,7 +293,8 @@ public final class WriteBufferJournal implements Closeable {
 
 	private static byte[] holdBody(JournalRecord record) {
 		byte[] value = record.value();
-		int flags = (record.delete() ? FLAG_DELETE : 0) | (record.versioned() ? FLAG_VERSIONED : 0);
+		int flags = (record.delete() ? FLAG_DELETE : 0) | (record.versioned() ? FLAG_VERSIONED : 0)
+				| (record.ifAbsent() ? FLAG_IF_ABSENT : 0);
 		ByteBuffer body = ByteBuffer
 			.allocate(1 + 1 + 8 + 4 + record.key().length + 4 + ((value != null) ? value.length : 0));
 		body.put(HOLD).put((byte) flags).putLong(record.deadline()).putInt(record.key().length).put(record.key());
@@ -429,8 +432,8 @@ public final class WriteBufferJournal implements Closeable {
 			byte[] value = (valueLength < 0) ? null : bytes(body, valueLength);
 			Key mapKey = new Key(key);
 			pending.remove(mapKey);
-			pending.put(mapKey,
-					new JournalRecord(key, value, (flags & FLAG_DELETE) != 0, deadline, (flags & FLAG_VERSIONED) != 0));
+			pending.put(mapKey, new JournalRecord(key, value, (flags & FLAG_DELETE) != 0, deadline,
+					(flags & FLAG_VERSIONED) != 0, (flags & FLAG_IF_ABSENT) != 0));
 			return !body.hasRemaining();
 		}
 		catch (RuntimeException ex) {
@@ -487,14 +490,30 @@ public final class WriteBufferJournal implements Closeable {
 	 * @param delete whether the key is deleted (before the value is set, if any)
 	 * @param deadline the absolute deadline in epoch milliseconds, or 0 for none
 	 * @param versioned whether the value carries a {@link VersionedValue} header
+	 * @param ifAbsent whether the value is set only where the key holds none (a cache
+	 * fill)
 	 */
-	public record JournalRecord(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned) {
+	public record JournalRecord(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned,
+			boolean ifAbsent) {
+
+		/**
+		 * A record of a write that sets its value unconditionally.
+		 * @param key the key
+		 * @param value the value, or {@code null} for a delete
+		 * @param delete whether the key is deleted (before the value is set, if any)
+		 * @param deadline the absolute deadline in epoch milliseconds, or 0 for none
+		 * @param versioned whether the value carries a {@link VersionedValue} header
+		 */
+		public JournalRecord(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned) {
+			this(key, value, delete, deadline, versioned, false);
+		}
 
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof JournalRecord that && Arrays.equals(this.key, that.key)
 					&& Arrays.equals(this.value, that.value) && this.delete == that.delete
-					&& this.deadline == that.deadline && this.versioned == that.versioned;
+					&& this.deadline == that.deadline && this.versioned == that.versioned
+					&& this.ifAbsent == that.ifAbsent;
 		}
 
 		@Override
@@ -505,7 +524,8 @@ public final class WriteBufferJournal implements Closeable {
 		@Override
 		public String toString() {
 			return "JournalRecord[key=" + new String(this.key, java.nio.charset.StandardCharsets.UTF_8) + ", delete="
-					+ this.delete + ", deadline=" + this.deadline + ", versioned=" + this.versioned + "]";
+					+ this.delete + ", deadline=" + this.deadline + ", versioned=" + this.versioned + ", ifAbsent="
+					+ this.ifAbsent + "]";
 		}
 
 	}

@@ -60,7 +60,9 @@ import org.springframework.data.redis.serializer.SerializationException;
  * return, and a read on this instance sees them at once, buffered or not.</li>
  * <li><b>Load once.</b> {@link #get(Object, Callable)} and
  * {@link #retrieve(Object, Supplier)} run the loader once per key per instance however
- * many callers ask together.</li>
+ * many callers ask together. What the loader returns is stored only where the key holds
+ * no value ({@link WriteBuffer#fillVersioned}): a miss may be a degraded read that never
+ * saw Redis, and its loaded value must not replace the value Redis held all along.</li>
  * <li><b>Degrade per slot.</b> A read of a key whose slot is failing ({@link SlotHealth})
  * does not touch the network: it is a miss, or the last value this instance saw when
  * {@link ClusterCacheSettings#lastValueCapacity()} is set. Writes to such keys go to the
@@ -250,7 +252,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			Object stored = read(key);
 			if (stored == null) {
 				T loaded = valueLoader.call();
-				put(key, loaded);
+				fill(key, loaded);
 				stored = toStoreValue(loaded);
 			}
 			mine.complete(stored);
@@ -294,7 +296,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 						mine.completeExceptionally(failure);
 					}
 					else {
-						put(key, value);
+						fill(key, value);
 						mine.complete(toStoreValue(value));
 					}
 				}
@@ -311,13 +313,28 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
+		store(key, value, false);
+	}
+
+	/**
+	 * Store what a loader returned after a miss: only where the key holds no value. The
+	 * miss may have been a degraded read that never saw Redis, so the loaded value must
+	 * not replace one Redis held all along, nor one another instance put meanwhile.
+	 */
+	private void fill(Object key, @Nullable Object value) {
+		store(key, value, true);
+	}
+
+	private void store(Object key, @Nullable Object value, boolean fill) {
 		String redisKey = redisKey(key);
 		Object storeValue = toStoreValue(value);
 		byte[] payload = serialize(storeValue);
-		WriteResult result = this.writeBuffer.setVersioned(redisKey.getBytes(StandardCharsets.UTF_8), payload,
-				this.settings.ttl());
+		byte[] raw = redisKey.getBytes(StandardCharsets.UTF_8);
+		WriteResult result = fill ? this.writeBuffer.fillVersioned(raw, payload, this.settings.ttl())
+				: this.writeBuffer.setVersioned(raw, payload, this.settings.ttl());
 		if (!result.acknowledged()) {
-			logger.warn("Cache '" + this.name + "': a put was not accepted (" + result.reason() + ")");
+			logger.warn("Cache '" + this.name + "': a " + (fill ? "fill after a load" : "put") + " was not accepted ("
+					+ result.reason() + ")");
 			remember(redisKey, null);
 			return;
 		}

@@ -245,6 +245,44 @@ class WriteBufferIntegrationTests {
 	}
 
 	@Test
+	void aFillOnlyFillsAGapAndNeverDisplacesAWrite() {
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		byte[] held = bytes("cache::{10}:held");
+		byte[] absent = bytes("cache::{10}:absent");
+		byte[] put = bytes("cache::{10}:put");
+		byte[] evicted = bytes("cache::{10}:evicted");
+		writeRaw(held, new VersionedValue(this.clock.millis() - 60_000, bytes("acknowledged before")).encode());
+		writeRaw(evicted, new VersionedValue(this.clock.millis() - 60_000, bytes("evicted")).encode());
+		int slot = this.keys.slot(held);
+		this.slotHealth.markFailing(slot);
+		assertThat(buffer.setVersioned(put, bytes("put during the outage"), Duration.ofMinutes(1)))
+			.isEqualTo(WriteResult.BUFFERED);
+		assertThat(buffer.delete(evicted)).isEqualTo(WriteResult.BUFFERED);
+		for (byte[] key : List.of(held, absent, put, evicted)) {
+			assertThat(buffer.fillVersioned(key, bytes("loaded"), Duration.ofMinutes(1)))
+				.isEqualTo(WriteResult.BUFFERED);
+		}
+		assertThat(VersionedValue.decode(buffer.pendingWrite(put).value()).payload())
+			.as("the buffered put, not the fill")
+			.isEqualTo(bytes("put during the outage"));
+		this.slotHealth.markHealthy(slot);
+		assertThat(buffer.replay()).as("applied: the gap, the put, the fill after the delete").isEqualTo(3);
+		assertThat(buffer.pending()).isZero();
+		assertThat(payload(held)).as("a fill never replaces a value Redis held").isEqualTo("acknowledged before");
+		assertThat(payload(absent)).isEqualTo("loaded");
+		assertThat(payload(put)).isEqualTo("put during the outage");
+		assertThat(payload(evicted)).as("the delete first, then the fill").isEqualTo("loaded");
+		assertThat(buffer.superseded()).as("the fill absorbed by the put, the fill that met a value").isEqualTo(2);
+		assertThat(buffer.dropped()).as("nothing is lost that was asked for")
+			.containsEntry(RejectReason.KEY_EXISTS, 0L);
+		assertThat(this.redis.getExpire("cache::{10}:absent")).isBetween(58L, 60L);
+		// In a healthy slot a fill is SET NX at once.
+		assertThat(buffer.fillVersioned(held, bytes("loaded again"), Duration.ofMinutes(1)))
+			.isEqualTo(WriteResult.WRITTEN);
+		assertThat(payload(held)).isEqualTo("acknowledged before");
+	}
+
+	@Test
 	void pendingWritesAreVisibleToTheirWriterUntilReplayed() {
 		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
 		byte[] key = bytes("cache::{9}:k");

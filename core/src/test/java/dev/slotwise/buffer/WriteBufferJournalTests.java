@@ -58,13 +58,16 @@ class WriteBufferJournalTests {
 	}
 
 	@Test
-	void versionedPutsAndPutsThatDeleteFirstKeepTheirFlags() {
+	void versionedPutsFillsAndPutsThatDeleteFirstKeepTheirFlags() {
 		JournalRecord deleteThenPut = new JournalRecord(key("k"), key("v"), true, 42, true);
+		JournalRecord fill = new JournalRecord(key("f"), key("loaded"), false, 43, true, true);
 		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
 			journal.held(deleteThenPut);
+			journal.held(fill);
 		}
 		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
-			assertThat(journal.recovered().records()).containsExactly(deleteThenPut);
+			assertThat(journal.recovered().records()).containsExactly(deleteThenPut, fill);
+			assertThat(journal.recovered().records()).extracting(JournalRecord::ifAbsent).containsExactly(false, true);
 		}
 	}
 

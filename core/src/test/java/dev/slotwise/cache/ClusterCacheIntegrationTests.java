@@ -216,6 +216,27 @@ class ClusterCacheIntegrationTests {
 		assertThat(fresh.get(frozenKey, String.class)).isEqualTo("written during the outage");
 	}
 
+	@Test
+	void aValueLoadedWhileRedisCouldNotBeReadNeverReplacesTheValueItHeld(LocalRedisCluster cluster) {
+		ClusterCache cache = cache("fill", true, 0);
+		String key = "isbn:{42}";
+		cache.put(key, "acknowledged");
+		int slot = this.keys.slot(cache.redisKey(key));
+		this.slotHealth.markFailing(slot);
+		// A degraded read never saw Redis: the loader runs and its value is served ...
+		assertThat(cache.get(key, () -> "loaded")).isEqualTo("loaded");
+		assertThat(cache.get(key, String.class)).as("read your fill").isEqualTo("loaded");
+		this.slotHealth.markHealthy(slot);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.writeBuffer.pending() == 0);
+		// ... but once Redis answers again the acknowledged put is what the key holds.
+		assertThat(cache.get(key, String.class)).isEqualTo("acknowledged");
+		assertThat(cache("fill", true, 0).get(key, () -> "loaded")).isEqualTo("acknowledged");
+		// A real miss fills the key as before.
+		cache.evict(key);
+		assertThat(cache.get(key, () -> "reloaded")).isEqualTo("reloaded");
+		assertThat(cache("fill", true, 0).get(key, String.class)).isEqualTo("reloaded");
+	}
+
 	@ParameterizedTest
 	@EnumSource(Fault.class)
 	void mixedTrafficThroughAFailingMasterLosesNoAcknowledgedWriteAndThrowsNothing(Fault fault,
