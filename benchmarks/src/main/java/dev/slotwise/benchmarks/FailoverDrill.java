@@ -16,26 +16,33 @@
 
 package dev.slotwise.benchmarks;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.spring.cache.RedissonSpringCacheManager;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -45,14 +52,17 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The load and failover drill: the same cache workload through plain Spring Boot 4 (its
- * {@code RedisCacheManager}, Boot's defaults, no Slotwise) and through Slotwise with its
- * defaults, on one local 3+3 cluster, through a SIGKILL of a master and a hung master
- * (SIGSTOP past the node timeout, then SIGCONT). Writes {@code docs/benchmarks.md}'s
- * table and PNG timelines.
+ * {@code RedisCacheManager}, Boot's defaults, no Slotwise), Slotwise with its defaults
+ * and Redisson's Spring cache with its defaults, on one local 3+3 cluster: a steady state
+ * (repeated, the systems interleaved), a SIGKILL of a master, a hung master (SIGSTOP past
+ * the node timeout, then SIGCONT) and a live migration of the master's slots. Writes
+ * {@code docs/benchmarks.md}'s tables and PNG timelines.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.FailoverDrill [short|long] [docs dir]
@@ -60,68 +70,129 @@ import org.springframework.context.annotation.Configuration;
  */
 public final class FailoverDrill {
 
-	private static final int THREADS = 8;
+	static final int THREADS = 8;
 
-	private static final int KEYS = 3000;
+	static final int KEYS = 3000;
 
-	private static final long BUCKET_MILLIS = 100;
+	static final String CACHE = "drill";
 
 	private FailoverDrill() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		boolean longMode = args.length > 0 && args[0].equals("long");
+		Mode mode = (args.length > 0 && args[0].equals("long")) ? Mode.LONG : Mode.SHORT;
 		Path docs = Path.of((args.length > 1) ? args[1] : "docs");
-		Duration before = longMode ? Duration.ofSeconds(10) : Duration.ofSeconds(4);
-		Duration after = longMode ? Duration.ofSeconds(40) : Duration.ofSeconds(16);
-		List<Result> results = new ArrayList<>();
+		List<DrillResult> results = new ArrayList<>();
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder()
 			.masters(3)
 			.replicasPerMaster(1)
 			.nodeTimeout(Duration.ofSeconds(1))
 			.config("cluster-require-full-coverage no")
 			.start()) {
+			// Round 0 warms the JVM up and is not reported; the order alternates so that
+			// no system always runs first.
+			for (int round = 0; round <= mode.steadyRounds && selected(Fault.STEADY); round++) {
+				List<SystemUnderTest> order = new ArrayList<>(Arrays.asList(SystemUnderTest.values()));
+				if (round % 2 == 1) {
+					java.util.Collections.reverse(order);
+				}
+				for (SystemUnderTest system : order) {
+					DrillResult result = run(cluster, system, Fault.STEADY, round, mode);
+					System.out.println(result.summary());
+					if (round > 0) {
+						results.add(result);
+					}
+				}
+			}
 			for (Fault fault : Fault.values()) {
+				if (fault == Fault.STEADY || !selected(fault)) {
+					continue;
+				}
 				for (SystemUnderTest system : SystemUnderTest.values()) {
-					cluster.heal();
-					cluster.flushAll();
-					Result result = run(cluster, system, fault, before, after);
+					DrillResult result = run(cluster, system, fault, 0, mode);
 					results.add(result);
 					System.out.println(result.summary());
 				}
 			}
 		}
-		write(results, docs, longMode, before, after);
+		DrillReport.write(results, docs, mode);
 	}
 
-	private static Result run(LocalRedisCluster cluster, SystemUnderTest system, Fault fault, Duration before,
-			Duration after) throws Exception {
+	/**
+	 * Whether a scenario runs: all of them, unless the system property
+	 * {@code drill.scenarios} lists some ({@code SIGKILL,MIGRATION}).
+	 */
+	private static boolean selected(Fault fault) {
+		String only = System.getProperty("drill.scenarios", "");
+		return only.isBlank() || Arrays.asList(only.split(",")).contains(fault.name());
+	}
+
+	private static DrillResult run(LocalRedisCluster cluster, SystemUnderTest system, Fault fault, int round, Mode mode)
+			throws Exception {
+		cluster.heal();
+		cluster.flushAll();
+		Duration before = (fault == Fault.STEADY) ? mode.steadyRun : mode.before;
+		Duration after = (fault == Fault.STEADY) ? Duration.ZERO : mode.after;
+		int buckets = (int) ((before.toMillis() + after.toMillis()) / DrillLog.BUCKET_MILLIS);
+		// The victim is the master of the system's first key: for Redisson, whose cache
+		// is
+		// one hash, the master of every key.
+		Partitions view = view(cluster, cluster.masters().get(0));
+		String victimId = view.getMasterBySlot(system.slot("k0")).getNodeId();
+		ClusterNode victim = cluster.masters()
+			.stream()
+			.filter((node) -> node.id().equals(victimId))
+			.findFirst()
+			.orElseThrow();
+		ClusterNode other = cluster.masters().stream().filter((node) -> !node.equals(victim)).findFirst().orElseThrow();
+		boolean[] onVictim = new boolean[KEYS];
+		Set<Integer> victimSlots = new LinkedHashSet<>();
+		for (int i = 0; i < KEYS; i++) {
+			int slot = system.slot("k" + i);
+			onVictim[i] = victimId.equals(view.getMasterBySlot(slot).getNodeId());
+			if (onVictim[i]) {
+				victimSlots.add(slot);
+			}
+		}
 		ConfigurableApplicationContext context = system.start(cluster);
-		Cache cache = Objects.requireNonNull(context.getBean(CacheManager.class).getCache("drill"));
-		int buckets = (int) ((before.toMillis() + after.toMillis()) / BUCKET_MILLIS);
-		Map<String, String> acknowledged = new ConcurrentHashMap<>();
-		LatencyLog log = new LatencyLog(buckets);
+		Cache cache = Objects.requireNonNull(context.getBean(CacheManager.class).getCache(CACHE));
+		Map<String, Ack> acknowledged = new ConcurrentHashMap<>();
+		boolean[] writtenSinceFault = new boolean[KEYS];
+		DrillLog log = new DrillLog(buckets);
 		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicLong faultAt = new AtomicLong();
+		AtomicLong failoverAt = new AtomicLong();
+		AtomicLong servedAgainAt = new AtomicLong();
 		long start = System.nanoTime();
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < THREADS; t++) {
 			int lane = t;
 			Thread thread = new Thread(() -> {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
+				boolean[] loaded = new boolean[1];
 				for (int n = 0; running.get(); n++) {
 					// Each key belongs to one thread, so its last acknowledged value is
 					// known.
-					String key = "k" + (lane + THREADS * random.nextInt(KEYS / THREADS));
+					int index = lane + THREADS * random.nextInt(KEYS / THREADS);
+					String key = "k" + index;
+					boolean read = random.nextInt(10) != 0;
+					loaded[0] = false;
 					long began = System.nanoTime();
 					boolean ok;
 					try {
-						if (random.nextInt(10) == 0) {
-							String value = "v" + lane + "-" + n;
-							cache.put(key, value);
-							acknowledged.put(key, value);
+						if (read) {
+							cache.get(key, () -> {
+								loaded[0] = true;
+								return "loaded";
+							});
 						}
 						else {
-							cache.get(key, () -> "loaded");
+							String value = "v" + lane + "-" + n;
+							cache.put(key, value);
+							acknowledged.put(key, new Ack(value, System.nanoTime()));
+							if (faultAt.get() != 0) {
+								writtenSinceFault[index] = true;
+							}
 						}
 						ok = true;
 					}
@@ -129,9 +200,17 @@ public final class FailoverDrill {
 						ok = false;
 					}
 					long ended = System.nanoTime();
-					int bucket = (int) ((ended - start) / 1_000_000 / BUCKET_MILLIS);
+					// A hit on a key not written since the fault can only come from
+					// Redis,
+					// not from a write buffer.
+					boolean victimHit = ok && read && onVictim[index] && !loaded[0] && !writtenSinceFault[index];
+					long failover = failoverAt.get();
+					if (victimHit && failover != 0 && ended > failover) {
+						servedAgainAt.compareAndSet(0, ended);
+					}
+					int bucket = (int) ((ended - start) / 1_000_000 / DrillLog.BUCKET_MILLIS);
 					if (bucket < buckets) {
-						log.record(bucket, ok, ended - began);
+						log.record(bucket, ok, onVictim[index], victimHit, ended - began);
 					}
 				}
 			}, system + "-" + t);
@@ -139,15 +218,30 @@ public final class FailoverDrill {
 			threads.add(thread);
 		}
 		Thread.sleep(before.toMillis());
-		ClusterNode victim = cluster.masters().get(0);
-		long faultAt = System.nanoTime();
-		fault.inject(cluster, victim);
-		long resumeAt = fault.resume(cluster, victim);
+		faultAt.set(System.nanoTime());
+		Thread watcher = new Thread(
+				() -> awaitFailover(cluster, other, victimId, system.slot("k0"), running, failoverAt),
+				"failover-watcher");
+		if (fault.failsOver) {
+			watcher.start();
+		}
+		String detail = fault.inject(cluster, victim, other, victimSlots, mode);
+		long faultEndAt = (fault == Fault.SIGKILL || fault == Fault.STEADY) ? 0 : System.nanoTime();
+		if (fault == Fault.MIGRATION) {
+			Partitions moved = view(cluster, other);
+			long keysMoved = java.util.stream.IntStream.range(0, KEYS)
+				.filter((i) -> other.id().equals(moved.getMasterBySlot(system.slot("k" + i)).getNodeId())
+						&& onVictim[i])
+				.count();
+			detail += String.format(", %,d of the drill's keys among them, in %.1f s", keysMoved,
+					(faultEndAt - faultAt.get()) / 1e9);
+		}
 		long remaining = before.toMillis() + after.toMillis() - (System.nanoTime() - start) / 1_000_000;
 		if (remaining > 0) {
 			Thread.sleep(remaining);
 		}
 		running.set(false);
+		watcher.join();
 		// Threads stuck on a dead master (Boot's default 60 s timeout) return when the
 		// context closes.
 		for (Thread thread : threads) {
@@ -164,12 +258,53 @@ public final class FailoverDrill {
 		for (Thread thread : threads) {
 			thread.join();
 		}
-		// Read back every acknowledged write through a fresh instance of the same system.
-		long missing = 0;
+		long missing = missing(cluster, system, acknowledged, faultAt.get());
+		int faultBucket = (int) ((faultAt.get() - start) / 1_000_000 / DrillLog.BUCKET_MILLIS);
+		int faultEndBucket = (faultEndAt != 0) ? (int) ((faultEndAt - start) / 1_000_000 / DrillLog.BUCKET_MILLIS) : -1;
+		long failoverMillis = (failoverAt.get() != 0) ? (failoverAt.get() - faultAt.get()) / 1_000_000 : -1;
+		long servedAgainMillis = (servedAgainAt.get() != 0) ? (servedAgainAt.get() - failoverAt.get()) / 1_000_000 : -1;
+		return new DrillResult(system, fault, round, log, Math.min(faultBucket, buckets), faultEndBucket,
+				failoverMillis, servedAgainMillis, acknowledged.size(), missing, detail);
+	}
+
+	private static Partitions view(LocalRedisCluster cluster, ClusterNode node) {
+		String nodes = cluster.call(node, RedisCommands::clusterNodes);
+		return ClusterPartitionParser.parse(nodes);
+	}
+
+	/**
+	 * Polls a healthy master's view until the victim's slot has another owner: the
+	 * cluster's own failover is complete.
+	 */
+	private static void awaitFailover(LocalRedisCluster cluster, ClusterNode observer, String victimId, int slot,
+			AtomicBoolean running, AtomicLong failoverAt) {
+		while (running.get()) {
+			try {
+				Partitions view = view(cluster, observer);
+				RedisClusterNode owner = view.getMasterBySlot(slot);
+				if (owner != null && !owner.getNodeId().equals(victimId)) {
+					failoverAt.set(System.nanoTime());
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				// The observer is busy; ask again.
+			}
+			java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+		}
+	}
+
+	/**
+	 * Reads back every acknowledged write through a fresh instance of the same system;
+	 * prints the first few that are missing, with when they were acknowledged.
+	 */
+	private static long missing(LocalRedisCluster cluster, SystemUnderTest system, Map<String, Ack> acknowledged,
+			long faultAt) {
 		cluster.awaitHealthy();
+		long missing = 0;
 		try (ConfigurableApplicationContext reader = system.start(cluster)) {
-			Cache check = Objects.requireNonNull(reader.getBean(CacheManager.class).getCache("drill"));
-			for (Map.Entry<String, String> write : acknowledged.entrySet()) {
+			Cache check = Objects.requireNonNull(reader.getBean(CacheManager.class).getCache(CACHE));
+			for (Map.Entry<String, Ack> write : acknowledged.entrySet()) {
 				Cache.ValueWrapper stored;
 				try {
 					stored = check.get(write.getKey());
@@ -177,152 +312,110 @@ public final class FailoverDrill {
 				catch (RuntimeException ex) {
 					stored = null;
 				}
-				if (stored == null || !write.getValue().equals(stored.get())) {
-					missing++;
+				if (stored == null || !write.getValue().value().equals(stored.get())) {
+					if (missing++ < 5) {
+						System.out.printf("  missing: %s = %s, acknowledged %d ms from the fault; Redis holds %s%n",
+								write.getKey(), write.getValue().value(), (write.getValue().at() - faultAt) / 1_000_000,
+								(stored != null) ? stored.get() : "nothing");
+					}
 				}
 			}
 		}
-		int faultBucket = (int) ((faultAt - start) / 1_000_000 / BUCKET_MILLIS);
-		return new Result(system, fault, log, faultBucket, acknowledged.size(), missing,
-				(resumeAt > 0) ? (int) ((resumeAt - start) / 1_000_000 / BUCKET_MILLIS) : -1);
+		return missing;
 	}
 
-	private static void write(List<Result> results, Path docs, boolean longMode, Duration before, Duration after)
-			throws IOException {
-		Path images = docs.resolve("images");
-		Files.createDirectories(images);
-		StringBuilder md = new StringBuilder();
-		md.append("# Benchmarks\n\n");
-		md.append("Generated by `java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.FailoverDrill ")
-			.append(longMode ? "long" : "short")
-			.append("` on ")
-			.append(LocalDate.now())
-			.append(" (2 cores, a local 3+3 cluster of `redis-server`, `cluster-node-timeout` 1 s, ")
-			.append("`cluster-require-full-coverage no`). ")
-			.append(THREADS)
-			.append(" threads call `Cache.get(key, loader)` (90 %) and `Cache.put` (10 %) on ")
-			.append(KEYS)
-			.append(" keys spread over every slot; ")
-			.append(before.toSeconds())
-			.append(" s of steady state, then the fault, then ")
-			.append(after.toSeconds())
-			.append(" s. Plain Spring Boot is Boot 4.0.7's `RedisCacheManager` with Boot's defaults")
-			.append(" (no Slotwise on the classpath's auto-configuration); Slotwise is the starter with its")
-			.append(" defaults. Figures are from one run on a noisy machine: compare the two systems")
-			.append(" within a row, not across runs.\n\n");
-		String header = "| scenario | system | steady ops/s | ratio to plain Boot | errors seen by callers | "
-				+ "lowest 100 ms bucket after the fault (share of steady) | p50 / p99 / p99.9 of calls completed in "
-				+ "the 10 s after the fault (ms) | first second at ≥ 90 % of steady, from the fault (s) | "
-				+ "acknowledged writes missing |\n|---|---|---|---|---|---|---|---|---|\n";
-		for (Fault fault : Fault.values()) {
-			md.append(header);
-			Result plain = results.stream()
-				.filter((r) -> r.fault == fault && r.system == SystemUnderTest.PLAIN_BOOT)
-				.findFirst()
-				.orElseThrow();
-			for (SystemUnderTest system : SystemUnderTest.values()) {
-				Result r = results.stream()
-					.filter((each) -> each.fault == fault && each.system == system)
-					.findFirst()
-					.orElseThrow();
-				md.append(String.format("| %s | %s | %,.0f | %.2f | %,d | %.2f | %s | %s | %,d of %,d |%n", fault.title,
-						system.title, r.steadyThroughput(), r.steadyThroughput() / plain.steadyThroughput(),
-						r.errorsAfterFault(), r.lowestShareAfterFault(), r.percentilesAfterFault(), r.recoverySeconds(),
-						r.missing, r.acknowledged));
-			}
-			String image = "drill-" + fault.name().toLowerCase(java.util.Locale.ROOT) + ".png";
-			chart(fault, results, images.resolve(image));
-			md.append("\n![").append(fault.title).append("](images/").append(image).append(")\n\n");
-		}
-		md.append("""
-				How to read the plots: calls served (solid) and calls that failed (dashed) per 100 ms;
-				the fault happens at 0 s. With Boot's defaults a killed master stalls every thread that
-				touches its slots for the 60 s command timeout, so throughput for *all* keys falls to
-				what the threads that have not yet hit the dead master can do; Slotwise's topology
-				refresh, short timeouts and per-slot fail-fast keep the healthy masters' slots served
-				and answer the failed slots from the loader until the replica takes over.
-				""");
-		// Replace the drill's section of docs/benchmarks.md, keeping the rest.
-		Path file = docs.resolve("benchmarks.md");
-		String start = "<!-- drill:start -->";
-		String end = "<!-- drill:end -->";
-		String section = start + "\n"
-				+ md.toString().replaceFirst("# Benchmarks\n\n", "## The load and failover drill\n\n") + end;
-		String existing = Files.exists(file) ? Files.readString(file) : "";
-		int from = existing.indexOf(start);
-		int to = existing.indexOf(end);
-		String updated = (from >= 0 && to > from)
-				? existing.substring(0, from) + section + existing.substring(to + end.length())
-				: "# Benchmarks\n\n" + section + "\n";
-		Files.writeString(file, updated);
+	/** A write the system acknowledged, and when. */
+	record Ack(String value, long at) {
 	}
 
-	private static void chart(Fault fault, List<Result> results, Path file) throws IOException {
-		XYChart chart = new XYChartBuilder().width(900)
-			.height(420)
-			.title(fault.title + ": calls per 100 ms")
-			.xAxisTitle("seconds from the fault")
-			.yAxisTitle("calls")
-			.build();
-		for (Result r : results) {
-			if (r.fault != fault) {
-				continue;
-			}
-			int n = r.log.served.length;
-			double[] x = new double[n];
-			double[] served = new double[n];
-			double[] failed = new double[n];
-			for (int i = 0; i < n; i++) {
-				x[i] = (i - r.faultBucket) * BUCKET_MILLIS / 1000.0;
-				served[i] = r.log.served[i];
-				failed[i] = r.log.failed[i];
-			}
-			chart.addSeries(r.system.title + " served", x, served)
-				.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-			chart.addSeries(r.system.title + " failed", x, failed)
-				.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE)
-				.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+	/** Short runs for a laptop, long runs for the figures. */
+	enum Mode {
+
+		SHORT(3, Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(10), 40),
+
+		LONG(5, Duration.ofSeconds(12), Duration.ofSeconds(10), Duration.ofSeconds(30), 150);
+
+		final int steadyRounds;
+
+		final Duration steadyRun;
+
+		final Duration before;
+
+		final Duration after;
+
+		final int migrateSlots;
+
+		Mode(int steadyRounds, Duration steadyRun, Duration before, Duration after, int migrateSlots) {
+			this.steadyRounds = steadyRounds;
+			this.steadyRun = steadyRun;
+			this.before = before;
+			this.after = after;
+			this.migrateSlots = migrateSlots;
 		}
-		BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+
 	}
 
 	enum Fault {
 
-		SIGKILL("Master SIGKILL") {
+		STEADY("Steady state", false) {
 			@Override
-			void inject(LocalRedisCluster cluster, ClusterNode victim) {
-				cluster.kill(victim);
-			}
-
-			@Override
-			long resume(LocalRedisCluster cluster, ClusterNode victim) {
-				return -1;
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) {
+				return "";
 			}
 		},
 
-		SIGSTOP("Hung master (SIGSTOP 3 s, then SIGCONT)") {
+		SIGKILL("Master SIGKILL", true) {
 			@Override
-			void inject(LocalRedisCluster cluster, ClusterNode victim) {
-				cluster.pause(victim);
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) {
+				cluster.kill(victim);
+				return "";
 			}
+		},
 
+		SIGSTOP("Hung master (SIGSTOP 3 s, then SIGCONT)", true) {
 			@Override
-			long resume(LocalRedisCluster cluster, ClusterNode victim) throws InterruptedException {
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) throws InterruptedException {
+				cluster.pause(victim);
 				Thread.sleep(3000);
 				cluster.resume(victim);
-				return System.nanoTime();
+				return "";
+			}
+		},
+
+		MIGRATION("Live slot migration", false) {
+			@Override
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) {
+				int moved = 0;
+				for (int slot : slots) {
+					if (moved == mode.migrateSlots) {
+						break;
+					}
+					cluster.migrateSlot(slot, target);
+					moved++;
+				}
+				return String.format("%d slots moved from %s to %s", moved, victim.name(), target.name());
 			}
 		};
 
 		final String title;
 
-		Fault(String title) {
+		final boolean failsOver;
+
+		Fault(String title, boolean failsOver) {
 			this.title = title;
+			this.failsOver = failsOver;
 		}
 
-		abstract void inject(LocalRedisCluster cluster, ClusterNode victim);
-
-		abstract long resume(LocalRedisCluster cluster, ClusterNode victim) throws InterruptedException;
+		/**
+		 * Injects the fault; returns when it is over (SIGCONT sent, slots moved) or, for
+		 * a SIGKILL, at once.
+		 */
+		abstract String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+				Mode mode) throws InterruptedException;
 
 	}
 
@@ -331,17 +424,27 @@ public final class FailoverDrill {
 		PLAIN_BOOT("plain Spring Boot") {
 			@Override
 			ConfigurableApplicationContext start(LocalRedisCluster cluster) {
-				return application(cluster, "spring.cache.type=redis", "slotwise.cluster.enabled=false",
-						"slotwise.cache.enabled=false", "slotwise.monitor.enabled=false",
-						"slotwise.rate-limit.enabled=false", "spring.autoconfigure.exclude="
-								+ "dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration");
+				return application(cluster, null, "spring.cache.type=redis");
 			}
 		},
 
 		SLOTWISE("Slotwise") {
 			@Override
 			ConfigurableApplicationContext start(LocalRedisCluster cluster) {
-				return application(cluster);
+				return application(cluster, null);
+			}
+		},
+
+		REDISSON("Redisson's Spring cache") {
+			@Override
+			ConfigurableApplicationContext start(LocalRedisCluster cluster) {
+				return application(cluster, RedissonDrillConfiguration.class);
+			}
+
+			@Override
+			String redisKey(String cacheKey) {
+				// RedissonSpringCacheManager keeps a cache in one hash named after it.
+				return CACHE;
 			}
 		};
 
@@ -353,15 +456,33 @@ public final class FailoverDrill {
 
 		abstract ConfigurableApplicationContext start(LocalRedisCluster cluster);
 
-		static ConfigurableApplicationContext application(LocalRedisCluster cluster, String... properties) {
+		String redisKey(String cacheKey) {
+			return CACHE + "::" + cacheKey;
+		}
+
+		int slot(String cacheKey) {
+			return SlotHash.getSlot(redisKey(cacheKey).getBytes(StandardCharsets.UTF_8));
+		}
+
+		ConfigurableApplicationContext application(LocalRedisCluster cluster, Class<?> configuration,
+				String... properties) {
 			List<String> all = new ArrayList<>(Arrays.asList(properties));
+			if (this != SLOTWISE) {
+				all.addAll(List.of("slotwise.cluster.enabled=false", "slotwise.cache.enabled=false",
+						"slotwise.monitor.enabled=false", "slotwise.rate-limit.enabled=false",
+						"spring.autoconfigure.exclude=dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration"));
+			}
 			all.add("spring.data.redis.cluster.nodes=" + cluster.nodesProperty());
 			all.add("logging.level.root=warn");
+			all.add("logging.level.org.redisson=off");
 			all.add("spring.main.banner-mode=off");
-			SpringApplication application = new SpringApplicationBuilder(DrillApplication.class)
+			SpringApplicationBuilder builder = new SpringApplicationBuilder(DrillApplication.class)
 				.web(WebApplicationType.NONE)
-				.properties(all.toArray(String[]::new))
-				.build();
+				.properties(all.toArray(String[]::new));
+			if (configuration != null) {
+				builder.sources(configuration);
+			}
+			SpringApplication application = builder.build();
 			return application.run();
 		}
 
@@ -374,125 +495,24 @@ public final class FailoverDrill {
 
 	}
 
-	/** Calls per 100 ms bucket, and their latencies. */
-	static final class LatencyLog {
+	/** Redisson's Spring cache with Redisson's defaults, on the drill's cluster. */
+	@Configuration(proxyBeanMethods = false)
+	static class RedissonDrillConfiguration {
 
-		final long[] served;
-
-		final long[] failed;
-
-		private final List<long[]> latencies = new ArrayList<>();
-
-		private final int[] sizes;
-
-		LatencyLog(int buckets) {
-			this.served = new long[buckets];
-			this.failed = new long[buckets];
-			this.sizes = new int[buckets];
-			for (int i = 0; i < buckets; i++) {
-				this.latencies.add(new long[256]);
-			}
+		@Bean(destroyMethod = "shutdown")
+		RedissonClient redissonClient(Environment environment) {
+			Config config = new Config();
+			config.useClusterServers()
+				.addNodeAddress(
+						Arrays.stream(environment.getRequiredProperty("spring.data.redis.cluster.nodes").split(","))
+							.map((node) -> "redis://" + node)
+							.toArray(String[]::new));
+			return Redisson.create(config);
 		}
 
-		synchronized void record(int bucket, boolean ok, long nanos) {
-			if (ok) {
-				this.served[bucket]++;
-			}
-			else {
-				this.failed[bucket]++;
-			}
-			long[] values = this.latencies.get(bucket);
-			if (this.sizes[bucket] == values.length) {
-				values = Arrays.copyOf(values, values.length * 2);
-				this.latencies.set(bucket, values);
-			}
-			values[this.sizes[bucket]++] = nanos;
-		}
-
-		synchronized long[] latencies(int from, int to) {
-			int total = 0;
-			for (int i = from; i < to; i++) {
-				total += this.sizes[i];
-			}
-			long[] all = new long[total];
-			int at = 0;
-			for (int i = from; i < to; i++) {
-				System.arraycopy(this.latencies.get(i), 0, all, at, this.sizes[i]);
-				at += this.sizes[i];
-			}
-			Arrays.sort(all);
-			return all;
-		}
-
-	}
-
-	record Result(SystemUnderTest system, Fault fault, LatencyLog log, int faultBucket, int acknowledged, long missing,
-			int resumeBucket) {
-
-		double steadyThroughput() {
-			long calls = 0;
-			// Skip the first second (warm-up).
-			for (int i = 10; i < this.faultBucket; i++) {
-				calls += this.log.served[i];
-			}
-			return calls * 1000.0 / ((this.faultBucket - 10) * BUCKET_MILLIS);
-		}
-
-		long errorsAfterFault() {
-			long errors = 0;
-			for (int i = 0; i < this.log.failed.length; i++) {
-				errors += this.log.failed[i];
-			}
-			return errors;
-		}
-
-		double lowestShareAfterFault() {
-			double steadyPerBucket = steadyThroughput() * BUCKET_MILLIS / 1000.0;
-			long lowest = Long.MAX_VALUE;
-			for (int i = this.faultBucket + 1; i < this.log.served.length - 1; i++) {
-				lowest = Math.min(lowest, this.log.served[i]);
-			}
-			return lowest / steadyPerBucket;
-		}
-
-		String percentilesAfterFault() {
-			int end = Math.min(this.log.served.length, this.faultBucket + 100);
-			long[] sorted = this.log.latencies(this.faultBucket, end);
-			if (sorted.length == 0) {
-				return "no call completed";
-			}
-			return String.format("%.1f / %.1f / %.1f", at(sorted, 50), at(sorted, 99), at(sorted, 99.9));
-		}
-
-		private static double at(long[] sorted, double percentile) {
-			int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1);
-			return sorted[Math.max(0, index)] / 1_000_000.0;
-		}
-
-		String recoverySeconds() {
-			double steadyPerSecond = steadyThroughput();
-			int from = Math.max(this.faultBucket, this.resumeBucket);
-			// The first full second after the fault (or the resume) at 90 % of steady
-			// state.
-			for (int i = from; i + 10 <= this.log.served.length; i++) {
-				long calls = 0;
-				for (int j = i; j < i + 10; j++) {
-					calls += this.log.served[j];
-				}
-				if (calls >= 0.9 * steadyPerSecond) {
-					return String.format("%.1f", (i + 10 - this.faultBucket) * BUCKET_MILLIS / 1000.0);
-				}
-			}
-			return "not within the run";
-		}
-
-		String summary() {
-			return String.format(
-					"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady, %s ms, "
-							+ "recovered after %s s, %d of %d acknowledged writes missing",
-					this.fault.title, this.system.title, steadyThroughput(), errorsAfterFault(),
-					lowestShareAfterFault(), percentilesAfterFault(), recoverySeconds(), this.missing,
-					this.acknowledged);
+		@Bean
+		CacheManager cacheManager(RedissonClient redisson) {
+			return new RedissonSpringCacheManager(redisson);
 		}
 
 	}

@@ -1,0 +1,159 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.benchmarks;
+
+import static dev.slotwise.benchmarks.DrillLog.BUCKET_MILLIS;
+
+import dev.slotwise.benchmarks.FailoverDrill.Fault;
+import dev.slotwise.benchmarks.FailoverDrill.SystemUnderTest;
+
+/**
+ * One run of one system through one scenario, and the figures the report derives from it.
+ *
+ * @param system the system
+ * @param fault the scenario
+ * @param round the round (several for the steady state, interleaved)
+ * @param log what the callers saw
+ * @param faultBucket the bucket in which the fault began
+ * @param faultEndBucket the bucket in which the fault ended (SIGCONT, migration done), or
+ * -1
+ * @param failoverMillis milliseconds from the fault to the cluster's own failover (the
+ * victim's slots owned by its replica in a healthy master's view), or -1
+ * @param servedAgainMillis milliseconds from that failover to the first read of the
+ * victim's keys answered from Redis, or -1
+ * @param acknowledged writes the system acknowledged
+ * @param missing acknowledged writes whose value Redis does not hold afterwards
+ * @param detail what the fault did (slots migrated), or empty
+ */
+record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log, int faultBucket, int faultEndBucket,
+		long failoverMillis, long servedAgainMillis, int acknowledged, long missing, String detail) {
+
+	/** Buckets of the first second are a warm-up. */
+	private static final int WARM_UP_BUCKETS = 10;
+
+	double steadyThroughput() {
+		return perSecond(this.log.served);
+	}
+
+	private double perSecond(long[] counts) {
+		long calls = 0;
+		for (int i = WARM_UP_BUCKETS; i < this.faultBucket; i++) {
+			calls += counts[i];
+		}
+		return calls * 1000.0 / ((this.faultBucket - WARM_UP_BUCKETS) * BUCKET_MILLIS);
+	}
+
+	long errors() {
+		long errors = 0;
+		for (long failed : this.log.failed) {
+			errors += failed;
+		}
+		return errors;
+	}
+
+	/**
+	 * The lowest 100 ms bucket after the fault as a share of the steady state, over the
+	 * given counts.
+	 */
+	private double lowestShare(long[] counts) {
+		double steadyPerBucket = perSecond(counts) * BUCKET_MILLIS / 1000.0;
+		if (steadyPerBucket == 0) {
+			return Double.NaN;
+		}
+		long lowest = Long.MAX_VALUE;
+		for (int i = this.faultBucket + 1; i < counts.length - 1; i++) {
+			lowest = Math.min(lowest, counts[i]);
+		}
+		return lowest / steadyPerBucket;
+	}
+
+	double lowestShareAllKeys() {
+		return lowestShare(this.log.served);
+	}
+
+	/** NaN where every key lives on the victim (Redisson's one hash per cache). */
+	double lowestShareHealthyKeys() {
+		return lowestShare(this.log.servedHealthy);
+	}
+
+	private long[] afterFault() {
+		return this.log.sortedLatencies(this.faultBucket,
+				Math.min(this.log.buckets(), this.faultBucket + (int) (10_000 / BUCKET_MILLIS)));
+	}
+
+	double p99AfterFaultMillis() {
+		long[] sorted = afterFault();
+		return (sorted.length > 0) ? at(sorted, 99) : Double.NaN;
+	}
+
+	String percentilesAfterFault() {
+		long[] sorted = afterFault();
+		if (sorted.length == 0) {
+			return "no call completed";
+		}
+		return String.format("%.1f / %.1f / %.1f", at(sorted, 50), at(sorted, 99), at(sorted, 99.9));
+	}
+
+	private static double at(long[] sorted, double percentile) {
+		int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1);
+		return sorted[Math.max(0, index)] / 1_000_000.0;
+	}
+
+	/**
+	 * The end of the first full second after the fault (or after it ended) with at least
+	 * 90 % of the steady throughput, in seconds from the fault.
+	 */
+	String recoverySeconds() {
+		double steadyPerSecond = steadyThroughput();
+		int from = Math.max(this.faultBucket, this.faultEndBucket);
+		int perSecond = (int) (1000 / BUCKET_MILLIS);
+		for (int i = from; i + perSecond <= this.log.buckets(); i++) {
+			long calls = 0;
+			for (int j = i; j < i + perSecond; j++) {
+				calls += this.log.served[j];
+			}
+			if (calls >= 0.9 * steadyPerSecond) {
+				return String.format("%.1f", (i + perSecond - this.faultBucket) * BUCKET_MILLIS / 1000.0);
+			}
+		}
+		return "not within the run";
+	}
+
+	String failover() {
+		if (this.failoverMillis < 0) {
+			return "none";
+		}
+		String servedAgain = (this.servedAgainMillis >= 0) ? String.format("%,d ms", this.servedAgainMillis)
+				: "not within the run";
+		return String.format("%.1f s / %s", this.failoverMillis / 1000.0, servedAgain);
+	}
+
+	String summary() {
+		if (this.fault == Fault.STEADY) {
+			return String.format("%s round %d / %s: %.0f ops/s", this.fault.title, this.round, this.system.title,
+					steadyThroughput());
+		}
+		return String.format(
+				"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady (healthy masters' keys %.2f), "
+						+ "%s ms, recovered after %s s, failover / served again %s, %d of %d acknowledged writes "
+						+ "missing %s",
+				this.fault.title, this.system.title, steadyThroughput(), errors(), lowestShareAllKeys(),
+				lowestShareHealthyKeys(), percentilesAfterFault(), recoverySeconds(), failover(), this.missing,
+				this.acknowledged, this.detail);
+	}
+
+}
