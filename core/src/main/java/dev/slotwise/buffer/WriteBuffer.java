@@ -311,7 +311,7 @@ public class WriteBuffer implements SmartLifecycle {
 			return reject(RejectReason.CLOSED);
 		}
 		int slot = this.keys.slot(entry.key);
-		if (this.slotHealth.isFailing(slot)) {
+		if (this.slotHealth.failsFast(slot)) {
 			return hold(entry);
 		}
 		Entry claimed = null;
@@ -341,6 +341,10 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 		try {
 			applyDirectly(entry);
+			if (this.slotHealth.isSuspect(slot) && this.slotHealth.markHealthy(slot)) {
+				// This write was the probe.
+				logger.info("Slot " + slot + " is back; replaying its buffered writes");
+			}
 			return WriteResult.WRITTEN;
 		}
 		catch (RuntimeException ex) {
@@ -637,7 +641,8 @@ public class WriteBuffer implements SmartLifecycle {
 				}
 				int slot = this.keys.slot(entry.key);
 				SlotBackoff slotBackoff = this.backoffs.get(slot);
-				if (this.slotHealth.isFailing(slot) || (slotBackoff != null && slotBackoff.notBefore > now)) {
+				// Back-off first: failsFast may hand this replay the slot's one probe.
+				if ((slotBackoff != null && slotBackoff.notBefore > now) || this.slotHealth.failsFast(slot)) {
 					continue;
 				}
 				entry.inFlight = true;

@@ -50,7 +50,10 @@ public final class RedisOutage {
 			if (cause instanceof RedisCommandTimeoutException || cause instanceof QueryTimeoutException) {
 				return Optional.of("timeout");
 			}
-			if (cause instanceof RedisConnectionException || cause instanceof RedisConnectionFailureException) {
+			if (cause instanceof RedisConnectionException || cause instanceof RedisConnectionFailureException
+					|| cause instanceof java.io.IOException) {
+				// IOException: the socket itself failed (connection reset by a node that
+				// died), as async commands report it.
 				return Optional.of("connection");
 			}
 			if (cause instanceof PartitionSelectorException) {

@@ -36,9 +36,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A slot is marked failing when a command on it fails in a way that says the slot's node
  * is unreachable or the cluster refuses it (see {@link #markFailing(int)}). The mark
- * holds for a probe interval; after it, the next caller is let through as a probe: if
- * that call fails the slot is marked again, if it succeeds {@link #markHealthy(int)}
- * clears it. A poller of cluster state may mark and clear slots too.
+ * holds for a probe interval; after it, one caller is let through as a probe while every
+ * other caller, on that slot and on the other slots of its master, keeps failing fast for
+ * another interval: if the probe fails the slot is marked again, if it succeeds
+ * {@link #markHealthy(int)} clears it and its master's slots. So a master that still
+ * hangs holds one caller per probe interval, not every caller that arrives while the
+ * probe waits. A poller of cluster state may mark and clear slots too.
  *
  * <p>
  * Lock-free: reading a slot's state is one volatile array read, so the check costs
@@ -71,13 +74,43 @@ public final class SlotHealth {
 	}
 
 	/**
-	 * Whether calls on a slot should fail fast now.
+	 * Whether a slot is marked failing and its probe interval has not passed. A query for
+	 * observers (metrics, tests); callers about to use the slot ask
+	 * {@link #failsFast(int)}.
 	 * @param slot the slot
-	 * @return whether the slot is marked failing and its probe interval has not passed
+	 * @return whether the slot is marked failing now
 	 */
 	public boolean isFailing(int slot) {
 		long until = this.failingUntil.get(slot);
 		return until != HEALTHY && this.clock.millis() < until;
+	}
+
+	/**
+	 * Whether a caller about to use a slot should fail fast. When the slot's probe
+	 * interval has passed, the one caller that claims the probe gets {@code false} and
+	 * should try Redis, then report the outcome ({@link #markHealthy(int)} or
+	 * {@link #markFailing(int)}); the slot and its master's other slots stay failing for
+	 * everyone else for another interval, or until the probe succeeds.
+	 * @param slot the slot
+	 * @return whether the caller should fail fast
+	 */
+	public boolean failsFast(int slot) {
+		long until = this.failingUntil.get(slot);
+		if (until == HEALTHY) {
+			return false;
+		}
+		long now = this.clock.millis();
+		if (now < until) {
+			return true;
+		}
+		long next = now + this.probeIntervalMillis;
+		if (!this.failingUntil.compareAndSet(slot, until, next)) {
+			// Another caller claimed the probe.
+			return true;
+		}
+		forEachPeer(slot, (peer) -> this.failingUntil.getAndUpdate(peer,
+				(current) -> (current == HEALTHY) ? HEALTHY : Math.max(current, next)));
+		return false;
 	}
 
 	/**

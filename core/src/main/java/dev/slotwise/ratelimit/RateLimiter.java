@@ -206,7 +206,7 @@ public class RateLimiter {
 		}
 		List<String> keys = keysFor(subject, limitName, limit.algorithm());
 		int slot = this.keys.slot(keys.get(0));
-		if (this.slotHealth != null && this.slotHealth.isFailing(slot)) {
+		if (this.slotHealth != null && this.slotHealth.failsFast(slot)) {
 			return degraded(subject, limitName, limit, null);
 		}
 		try {
@@ -215,6 +215,10 @@ public class RateLimiter {
 					Long.toString(limit.permits()), Long.toString(limit.window().toMillis()),
 					Long.toString(limit.burst()));
 			RateLimitDecision decision = decision(Objects.requireNonNull(reply, "no reply"));
+			if (this.slotHealth != null && this.slotHealth.isSuspect(slot)) {
+				// This call may have been the probe: the slot answers again.
+				this.slotHealth.markHealthy(slot);
+			}
 			if (this.degradedLogged) {
 				this.degradedLogged = false;
 				logger.info("Rate limiter: Redis answers again; decisions are exact again");

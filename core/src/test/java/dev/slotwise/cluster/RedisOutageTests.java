@@ -44,6 +44,10 @@ class RedisOutageTests {
 		assertThat(RedisOutage.reason(wrapped(new RedisException("Connection disconnected")))).hasValue("connection");
 		assertThat(RedisOutage.reason(wrapped(new RedisException("Currently not connected. Commands are rejected."))))
 			.hasValue("connection");
+		assertThat(
+				RedisOutage.reason(new RedisSystemException("GET failed", new java.io.IOException("Connection reset"))))
+			.as("a socket failure reported by an async command")
+			.hasValue("connection");
 	}
 
 	@Test
