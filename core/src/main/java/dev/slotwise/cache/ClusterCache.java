@@ -25,7 +25,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -36,6 +39,11 @@ import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cluster.RedisOutage;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +51,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -137,6 +146,14 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		return this.name;
 	}
 
+	/**
+	 * The settings this cache was created with.
+	 * @return the settings
+	 */
+	public ClusterCacheSettings getSettings() {
+		return this.settings;
+	}
+
 	@Override
 	public RedisConnectionFactory getNativeCache() {
 		return this.connectionFactory;
@@ -168,12 +185,12 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			return (pending.value() != null) ? decode(redisKey, pending.value()) : null;
 		}
 		int slot = this.keys.slot(raw);
-		if (this.slotHealth.isFailing(slot)) {
+		if (this.slotHealth.failsFast(slot)) {
 			return degraded(redisKey);
 		}
 		byte[] stored;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			stored = connection.stringCommands().get(raw);
+			stored = get(connection, raw);
 		}
 		catch (RuntimeException ex) {
 			if (!RedisOutage.isOutage(ex)) {
@@ -191,6 +208,38 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		Object value = (stored != null) ? decode(redisKey, stored) : null;
 		remember(redisKey, value);
 		return value;
+	}
+
+	/**
+	 * GET, waiting at most the read timeout: a hung master holds one caller per thread
+	 * for that long, not for the command timeout, so callers do not pile up on it while
+	 * other slots starve. The command itself stays in flight until the command timeout.
+	 */
+	@SuppressWarnings("unchecked")
+	private byte @Nullable [] get(RedisConnection connection, byte[] key) {
+		long timeout = this.settings.readTimeout().toNanos();
+		if (timeout == 0 || !(connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> async)) {
+			return connection.stringCommands().get(key);
+		}
+		RedisFuture<byte[]> reply = ((RedisClusterAsyncCommands<byte[], byte[]>) async).get(key);
+		try {
+			return reply.get(timeout, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new RedisCommandTimeoutException(
+					"Cache '" + this.name + "': no answer within the read timeout " + this.settings.readTimeout());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (RedisOutage.isOutage(cause)) {
+				throw (cause instanceof RuntimeException runtime) ? runtime : new RedisException(cause);
+			}
+			throw new RedisSystemException("Cache '" + this.name + "': GET failed: " + cause.getMessage(), cause);
+		}
 	}
 
 	private @Nullable Object degraded(String redisKey) {

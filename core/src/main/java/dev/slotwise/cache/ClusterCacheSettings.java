@@ -30,9 +30,26 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * @param serializer turns values into bytes and back
  * @param lastValueCapacity how many last-seen values this instance keeps to answer reads
  * of failing slots; 0 answers them as misses
+ * @param readTimeout how long a read waits for Redis before it answers degraded and marks
+ * its slot failing; {@link Duration#ZERO} waits the connection's command timeout
  */
 public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
-		RedisSerializer<Object> serializer, int lastValueCapacity) {
+		RedisSerializer<Object> serializer, int lastValueCapacity, Duration readTimeout) {
+
+	/**
+	 * Settings whose reads wait the connection's command timeout.
+	 * @param ttl time to live of entries; {@link Duration#ZERO} for none
+	 * @param allowNullValues whether {@code null} values are cached
+	 * @param keyPrefix prefix of every Redis key, before {@code <cache name>::}; no
+	 * braces
+	 * @param serializer turns values into bytes and back
+	 * @param lastValueCapacity how many last-seen values this instance keeps to answer
+	 * reads of failing slots; 0 answers them as misses
+	 */
+	public ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
+			RedisSerializer<Object> serializer, int lastValueCapacity) {
+		this(ttl, allowNullValues, keyPrefix, serializer, lastValueCapacity, Duration.ZERO);
+	}
 
 	/**
 	 * Check the settings.
@@ -51,6 +68,10 @@ public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String
 		}
 		if (lastValueCapacity < 0) {
 			throw new IllegalArgumentException("lastValueCapacity must not be negative, was " + lastValueCapacity);
+		}
+		Objects.requireNonNull(readTimeout, "readTimeout must not be null");
+		if (readTimeout.isNegative()) {
+			throw new IllegalArgumentException("readTimeout must not be negative, was " + readTimeout);
 		}
 	}
 

@@ -96,8 +96,13 @@ class ClusterCacheIntegrationTests {
 	}
 
 	private ClusterCache cache(String name, boolean allowNull, int lastValues) {
+		return cache(name, allowNull, lastValues, Duration.ZERO);
+	}
+
+	private ClusterCache cache(String name, boolean allowNull, int lastValues, Duration readTimeout) {
 		return new ClusterCache(name,
-				new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "", RedisSerializer.java(), lastValues),
+				new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "", RedisSerializer.java(), lastValues,
+						readTimeout),
 				this.connectionFactory, this.writeBuffer, this.slotHealth, this.keys, Clock.systemUTC(),
 				ForkJoinPool.commonPool());
 	}
@@ -214,6 +219,39 @@ class ClusterCacheIntegrationTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.writeBuffer.pending() == 0);
 		ClusterCache fresh = cache("degrade", true, 0);
 		assertThat(fresh.get(frozenKey, String.class)).isEqualTo("written during the outage");
+	}
+
+	@Test
+	void aReadOfAHungMasterGivesUpAfterTheReadTimeoutNotTheCommandTimeout(LocalRedisCluster cluster) {
+		ClusterNode hung = cluster.masters().get(0);
+		ClusterCache patient = cache("hung", true, 1000);
+		ClusterCache bounded = cache("hung", true, 1000, Duration.ofMillis(100));
+		String first = keyOn(cluster, hung, patient);
+		String second = keyOn(cluster, hung, patient, Integer.parseInt(first.substring("item:".length())) + 1);
+		// Two slots, so that the first read's failing mark does not decide the second.
+		assertThat(this.keys.slot(patient.redisKey(second))).isNotEqualTo(this.keys.slot(patient.redisKey(first)));
+		patient.put(first, "one");
+		bounded.put(second, "two");
+		assertThat(patient.get(first, String.class)).isEqualTo("one");
+		assertThat(bounded.get(second, String.class)).isEqualTo("two");
+		cluster.pause(hung);
+		try {
+			long start = System.nanoTime();
+			assertThat(patient.get(first, String.class)).as("degraded to the last value").isEqualTo("one");
+			Duration waited = Duration.ofNanos(System.nanoTime() - start);
+			start = System.nanoTime();
+			assertThat(bounded.get(second, String.class)).as("degraded to the last value").isEqualTo("two");
+			Duration boundedWait = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(waited).as("without a read timeout: the 500 ms command timeout")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(500));
+			assertThat(boundedWait).as("with a 100 ms read timeout")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(100))
+				.isLessThan(Duration.ofMillis(450));
+			assertThat(this.slotHealth.isFailing(this.keys.slot(bounded.redisKey(second)))).isTrue();
+		}
+		finally {
+			cluster.resume(hung);
+		}
 	}
 
 	@Test
@@ -385,7 +423,11 @@ class ClusterCacheIntegrationTests {
 	}
 
 	private String keyOn(LocalRedisCluster cluster, ClusterNode master, ClusterCache cache) {
-		for (int i = 0;; i++) {
+		return keyOn(cluster, master, cache, 0);
+	}
+
+	private String keyOn(LocalRedisCluster cluster, ClusterNode master, ClusterCache cache, int from) {
+		for (int i = from;; i++) {
 			String key = "item:" + i;
 			if (cluster.masterForKey(cache.redisKey(key)).equals(master)) {
 				return key;

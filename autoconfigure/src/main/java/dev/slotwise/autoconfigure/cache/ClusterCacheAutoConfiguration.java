@@ -141,9 +141,10 @@ public final class ClusterCacheAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".last-value-capacity", lastValueCapacity,
 					"It must be 0 (degraded reads are misses) or more.");
 		}
+		positive("slotwise.cache.read-timeout", cache.getReadTimeout());
 		try {
 			return new ClusterCacheSettings(ttl, cache.isAllowNullValues(), cache.getKeyPrefix(), serializer,
-					lastValueCapacity);
+					lastValueCapacity, cache.getReadTimeout());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("slotwise.cache.key-prefix", cache.getKeyPrefix(),

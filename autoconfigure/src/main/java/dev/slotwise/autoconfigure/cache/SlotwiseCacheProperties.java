@@ -93,6 +93,14 @@ public class SlotwiseCacheProperties {
 		private Duration probeInterval = Duration.ofSeconds(1);
 
 		/**
+		 * How long a cache read waits for Redis before it answers degraded (a miss, or
+		 * the last value seen) and marks the key's slot failing. Shorter than the command
+		 * timeout, so that callers do not pile up on a hung master while every other slot
+		 * starves. Writes wait the command timeout.
+		 */
+		private Duration readTimeout = Duration.ofMillis(250);
+
+		/**
 		 * Caches by name, with their own settings.
 		 */
 		private Map<String, CacheSpec> caches = new LinkedHashMap<>();
@@ -159,6 +167,14 @@ public class SlotwiseCacheProperties {
 
 		public void setProbeInterval(Duration probeInterval) {
 			this.probeInterval = probeInterval;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
 		}
 
 		public Map<String, CacheSpec> getCaches() {

@@ -16,14 +16,15 @@
 
 package dev.slotwise.autoconfigure.cache;
 
-import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
-import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferJournal;
 import dev.slotwise.buffer.WriteResult;
+import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
@@ -79,7 +80,13 @@ class ClusterCacheAutoConfigurationTests {
 				CacheManager manager = context.getBean(CacheManager.class);
 				assertThat(manager.getCacheNames()).containsExactlyInAnyOrder("products", "users");
 				assertThat(manager.getCache("other")).isNotNull();
+				assertThat(((ClusterCache) manager.getCache("products")).getSettings().readTimeout())
+					.isEqualTo(Duration.ofMillis(250));
 			});
+		this.runner.withPropertyValues("slotwise.cache.read-timeout=80ms").run((context) -> {
+			ClusterCache other = (ClusterCache) context.getBean(CacheManager.class).getCache("other");
+			assertThat(other.getSettings().readTimeout()).isEqualTo(Duration.ofMillis(80));
+		});
 		this.runner
 			.withPropertyValues("slotwise.cache.caches.products.ttl=30s", "slotwise.cache.allow-runtime-caches=false")
 			.run((context) -> {
@@ -110,6 +117,10 @@ class ClusterCacheAutoConfigurationTests {
 		this.runner.withPropertyValues("slotwise.cache.key-prefix=app{1}:").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("slotwise.cache.key-prefix");
+		});
+		this.runner.withPropertyValues("slotwise.cache.read-timeout=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("slotwise.cache.read-timeout");
 		});
 		this.runner.withPropertyValues("slotwise.write-buffer.max-entries=0").run((context) -> {
 			assertThat(context).hasFailed();
