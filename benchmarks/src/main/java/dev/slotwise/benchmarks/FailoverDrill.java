@@ -163,6 +163,7 @@ public final class FailoverDrill {
 		AtomicLong faultAt = new AtomicLong();
 		AtomicLong failoverAt = new AtomicLong();
 		AtomicLong servedAgainAt = new AtomicLong();
+		java.util.concurrent.atomic.AtomicReference<RuntimeException> firstError = new java.util.concurrent.atomic.AtomicReference<>();
 		long start = System.nanoTime();
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < THREADS; t++) {
@@ -198,6 +199,10 @@ public final class FailoverDrill {
 					}
 					catch (RuntimeException ex) {
 						ok = false;
+						if (firstError.compareAndSet(null, ex)) {
+							System.out.printf("  first error seen by a caller of %s, %d ms from the start: %s%n",
+									system.title, (System.nanoTime() - start) / 1_000_000, ex);
+						}
 					}
 					long ended = System.nanoTime();
 					// A hit on a key not written since the fault can only come from
