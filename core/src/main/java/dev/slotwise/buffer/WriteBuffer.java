@@ -226,19 +226,22 @@ public class WriteBuffer implements SmartLifecycle {
 	 * the slot is healthy; if buffered, replayed with the same condition, so that a value
 	 * loaded while the key's slot could not be read never replaces the value Redis held
 	 * all along, nor one written since. A fill never displaces a write already buffered
-	 * for its key; a delete buffered before it is applied first. A fill that finds the
-	 * key holding a value is counted as {@link #superseded() superseded}.
+	 * for its key, and never takes room from one: when the buffer is full the fill is
+	 * declined (not counted as dropped). A delete buffered before it is applied first. A
+	 * fill that finds the key holding a value has done its job and is not counted.
 	 * @param key the key
 	 * @param payload the serialized value (without header)
 	 * @param ttl the time to live; {@link Duration#ZERO} for none
+	 * @param version the value's version, in epoch milliseconds: the time of the miss
+	 * that made the caller load it, so that a put made after the miss outranks it
 	 * @return what became of the write
 	 */
-	public WriteResult fillVersioned(byte[] key, byte[] payload, Duration ttl) {
+	public WriteResult fillVersioned(byte[] key, byte[] payload, Duration ttl, long version) {
 		if (ttl.isNegative()) {
 			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
 		}
 		long now = this.clock.millis();
-		byte[] encoded = new VersionedValue(now, payload).encode();
+		byte[] encoded = new VersionedValue(Math.min(version, now), payload).encode();
 		return write(new Entry(key.clone(), encoded, false, ttl.isZero() ? 0 : now + ttl.toMillis(), true, true));
 	}
 
@@ -311,6 +314,10 @@ public class WriteBuffer implements SmartLifecycle {
 			return reject(RejectReason.CLOSED);
 		}
 		int slot = this.keys.slot(entry.key);
+		if (this.pending > 0 && queuesBehindHeld(entry)) {
+			// Decided before failsFast, which may hand this caller the slot's one probe.
+			return hold(entry);
+		}
 		if (this.slotHealth.failsFast(slot)) {
 			return hold(entry);
 		}
@@ -363,6 +370,21 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Whether a write must join its key's buffered write instead of going to Redis: that
+	 * one is on the wire (order is kept), or this one is a fill (it never displaces it).
+	 */
+	private boolean queuesBehindHeld(Entry entry) {
+		this.lock.lock();
+		try {
+			Entry held = this.entries.get(new Key(entry.key));
+			return held != null && (held.inFlight || entry.ifAbsent);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private void restore(Entry claimed) {
 		this.lock.lock();
 		try {
@@ -407,12 +429,15 @@ public class WriteBuffer implements SmartLifecycle {
 			if (entry.ifAbsent && previous != null && previous.value != null) {
 				// A buffered put (or fill) decides what the key holds: the fill adds
 				// nothing.
-				this.superseded.incrementAndGet();
 				return WriteResult.BUFFERED;
 			}
 			long growth = entry.size() - ((previous != null) ? previous.size() : 0);
 			boolean fits = (previous != null || this.entries.size() < this.settings.maxEntries())
 					&& this.bytes + growth <= this.settings.maxBytes();
+			if (!fits && entry.ifAbsent) {
+				// A fill is optional: it never takes room from a write.
+				return WriteResult.rejected(RejectReason.OVERFLOW);
+			}
 			if (!fits) {
 				if (this.settings.overflow() == WriteBufferSettings.Overflow.REJECT_NEW) {
 					return reject(RejectReason.OVERFLOW);
@@ -573,9 +598,8 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	/**
-	 * Buffered versioned puts not applied because a newer value was written meanwhile,
-	 * and fills not applied because the key held a value (the intended outcomes: the last
-	 * writer wins; a fill only fills a gap).
+	 * Buffered versioned puts not applied because a newer value was written meanwhile
+	 * (the intended outcome: the last writer wins).
 	 * @return the count
 	 */
 	public long superseded() {
@@ -710,6 +734,9 @@ public class WriteBuffer implements SmartLifecycle {
 				else if (outcome == Outcome.SUPERSEDED) {
 					this.superseded.incrementAndGet();
 				}
+				else if (outcome == Outcome.FILLED_ALREADY) {
+					// The fill only had to fill a gap; there was none.
+				}
 				else {
 					logger.warn("A replayed put to a key in slot " + this.keys.slot(entry.key)
 							+ " found the key holding a value it cannot tell is older, and kept it; use "
@@ -742,7 +769,7 @@ public class WriteBuffer implements SmartLifecycle {
 				// 2: the original write reached Redis although the client saw it fail.
 				case 1, 2 -> Outcome.APPLIED;
 				// A fill asks for nothing more than this.
-				default -> fill ? Outcome.SUPERSEDED : Outcome.KEY_EXISTS;
+				default -> fill ? Outcome.FILLED_ALREADY : Outcome.KEY_EXISTS;
 			});
 	}
 
@@ -784,7 +811,10 @@ public class WriteBuffer implements SmartLifecycle {
 		SUPERSEDED,
 
 		/** A value that cannot be ordered against the write was there and was kept. */
-		KEY_EXISTS
+		KEY_EXISTS,
+
+		/** A fill found the key holding a value: nothing to do. */
+		FILLED_ALREADY
 
 	}
 

@@ -177,16 +177,34 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	/** A read that is not counted as a hit or miss (re-checks, evictIfPresent). */
 	private @Nullable Object read(Object key) {
+		return readEntry(key).value();
+	}
+
+	/**
+	 * What a read found.
+	 *
+	 * @param value the value, or {@code null} for a miss
+	 * @param hidden whether Redis holds a value this instance hides because it was
+	 * written before its last {@link #clear()}: a load must replace it, not fill a gap
+	 * @param at when the read began (epoch milliseconds): the version a load after a miss
+	 * stores, so that it never outranks a put made after the miss
+	 */
+	private record Read(@Nullable Object value, boolean hidden, long at) {
+
+	}
+
+	private Read readEntry(Object key) {
+		long at = this.clock.millis();
 		String redisKey = redisKey(key);
 		byte[] raw = redisKey.getBytes(StandardCharsets.UTF_8);
 		WriteBuffer.PendingWrite pending = this.writeBuffer.pendingWrite(raw);
 		if (pending != null) {
 			// Our own write, not yet in Redis: answer with it.
-			return (pending.value() != null) ? decode(redisKey, pending.value()) : null;
+			return new Read((pending.value() != null) ? decode(redisKey, pending.value()) : null, false, at);
 		}
 		int slot = this.keys.slot(raw);
 		if (this.slotHealth.failsFast(slot)) {
-			return degraded(redisKey);
+			return new Read(degraded(redisKey), false, at);
 		}
 		byte[] stored;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
@@ -200,14 +218,14 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 				logger.warn("Cache '" + this.name + "': slot " + slot + " is failing ("
 						+ RedisOutage.reason(ex).orElseThrow() + "); its reads are served degraded until it is back");
 			}
-			return degraded(redisKey);
+			return new Read(degraded(redisKey), false, at);
 		}
 		if (this.slotHealth.isSuspect(slot) && this.slotHealth.markHealthy(slot)) {
 			logger.info("Cache '" + this.name + "': slot " + slot + " is back");
 		}
 		Object value = (stored != null) ? decode(redisKey, stored) : null;
 		remember(redisKey, value);
-		return value;
+		return new Read(value, stored != null && value == null, at);
 	}
 
 	/**
@@ -298,10 +316,11 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 		try {
 			// Another caller may have stored the value between our miss and our claim.
-			Object stored = read(key);
+			Read again = readEntry(key);
+			Object stored = again.value();
 			if (stored == null) {
 				T loaded = valueLoader.call();
-				fill(key, loaded);
+				load(key, loaded, again);
 				stored = toStoreValue(loaded);
 			}
 			mine.complete(stored);
@@ -330,7 +349,12 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		return CompletableFuture.supplyAsync(() -> lookup(key), this.executor).thenCompose((stored) -> {
+		return CompletableFuture.supplyAsync(() -> {
+			Read read = readEntry(key);
+			((read.value() != null) ? this.hits : this.misses).incrementAndGet();
+			return read;
+		}, this.executor).thenCompose((read) -> {
+			Object stored = read.value();
 			if (stored != null) {
 				return CompletableFuture.completedFuture((T) fromStoreValue(stored));
 			}
@@ -345,7 +369,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 						mine.completeExceptionally(failure);
 					}
 					else {
-						fill(key, value);
+						load(key, value, read);
 						mine.complete(toStoreValue(value));
 					}
 				}
@@ -362,32 +386,55 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		store(key, value, false);
-	}
-
-	/**
-	 * Store what a loader returned after a miss: only where the key holds no value. The
-	 * miss may have been a degraded read that never saw Redis, so the loaded value must
-	 * not replace one Redis held all along, nor one another instance put meanwhile.
-	 */
-	private void fill(Object key, @Nullable Object value) {
-		store(key, value, true);
-	}
-
-	private void store(Object key, @Nullable Object value, boolean fill) {
 		String redisKey = redisKey(key);
 		Object storeValue = toStoreValue(value);
-		byte[] payload = serialize(storeValue);
-		byte[] raw = redisKey.getBytes(StandardCharsets.UTF_8);
-		WriteResult result = fill ? this.writeBuffer.fillVersioned(raw, payload, this.settings.ttl())
-				: this.writeBuffer.setVersioned(raw, payload, this.settings.ttl());
+		WriteResult result = this.writeBuffer.setVersioned(redisKey.getBytes(StandardCharsets.UTF_8),
+				serialize(storeValue), this.settings.ttl());
 		if (!result.acknowledged()) {
-			logger.warn("Cache '" + this.name + "': a " + (fill ? "fill after a load" : "put") + " was not accepted ("
-					+ result.reason() + ")");
+			logger.warn("Cache '" + this.name + "': a put was not accepted (" + result.reason() + ")");
 			remember(redisKey, null);
 			return;
 		}
 		remember(redisKey, storeValue);
+	}
+
+	/**
+	 * Store what a loader returned after a miss. The miss may have been a degraded read
+	 * that never saw Redis, so the value only fills a gap
+	 * ({@link WriteBuffer#fillVersioned}): it never replaces a value Redis held all
+	 * along, nor one another instance put since the miss (the fill carries the time of
+	 * the miss, not of the load's end). Only a value hidden by this instance's last
+	 * {@link #clear()} is replaced.
+	 */
+	private void load(Object key, @Nullable Object value, Read miss) {
+		if (miss.hidden()) {
+			put(key, value);
+			return;
+		}
+		String redisKey = redisKey(key);
+		// What the key ends up holding may be another value: do not remember this one.
+		remember(redisKey, null);
+		WriteResult result = this.writeBuffer.fillVersioned(redisKey.getBytes(StandardCharsets.UTF_8),
+				serialize(toStoreValue(value)), this.settings.ttl(), miss.at());
+		if (!result.acknowledged() && logger.isDebugEnabled()) {
+			logger.debug("Cache '" + this.name + "': a fill after a load was not kept (" + result.reason() + ")");
+		}
+	}
+
+	/**
+	 * Store a value if the key holds none, returning the value it holds otherwise. Not
+	 * atomic across instances (as the {@link org.springframework.cache.Cache} contract
+	 * allows), but a value stored while the key's slot could not be read only fills a gap
+	 * once Redis answers: it never replaces the value Redis held.
+	 */
+	@Override
+	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		Read existing = readEntry(key);
+		if (existing.value() != null) {
+			return toValueWrapper(existing.value());
+		}
+		load(key, value, existing);
+		return null;
 	}
 
 	private byte[] serialize(Object storeValue) {

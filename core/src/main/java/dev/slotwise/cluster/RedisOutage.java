@@ -42,8 +42,8 @@ public final class RedisOutage {
 	 * Why a failure is an outage, if it is one.
 	 * @param failure a failure from Redis, Lettuce or Spring Data Redis
 	 * @return a short, bounded reason ({@code clusterdown}, {@code tryagain},
-	 * {@code masterdown}, {@code loading}, {@code timeout}, {@code connection},
-	 * {@code uncovered}), or empty if the failure is not an outage
+	 * {@code masterdown}, {@code loading}, {@code noreplicas}, {@code timeout},
+	 * {@code connection}, {@code uncovered}), or empty if the failure is not an outage
 	 */
 	public static Optional<String> reason(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -51,9 +51,11 @@ public final class RedisOutage {
 				return Optional.of("timeout");
 			}
 			if (cause instanceof RedisConnectionException || cause instanceof RedisConnectionFailureException
-					|| cause instanceof java.io.IOException) {
+					|| cause instanceof java.io.IOException
+					|| cause instanceof java.util.concurrent.CancellationException) {
 				// IOException: the socket itself failed (connection reset by a node that
-				// died), as async commands report it.
+				// died), as async commands report it; Lettuce cancels the commands of a
+				// connection it resets.
 				return Optional.of("connection");
 			}
 			if (cause instanceof PartitionSelectorException) {
@@ -61,7 +63,7 @@ public final class RedisOutage {
 			}
 			if (cause instanceof RedisCommandExecutionException) {
 				String message = String.valueOf(cause.getMessage());
-				for (String error : new String[] { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING" }) {
+				for (String error : new String[] { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "NOREPLICAS" }) {
 					if (message.startsWith(error)) {
 						return Optional.of(error.toLowerCase(Locale.ROOT));
 					}

@@ -246,6 +246,8 @@ class WriteBufferIntegrationTests {
 
 	@Test
 	void aFillOnlyFillsAGapAndNeverDisplacesAWrite() {
+		// A long probe interval: no write below may be handed the slot's probe.
+		this.slotHealth = new SlotHealth(Duration.ofMinutes(1), Clock.systemUTC());
 		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
 		byte[] held = bytes("cache::{10}:held");
 		byte[] absent = bytes("cache::{10}:absent");
@@ -259,7 +261,7 @@ class WriteBufferIntegrationTests {
 			.isEqualTo(WriteResult.BUFFERED);
 		assertThat(buffer.delete(evicted)).isEqualTo(WriteResult.BUFFERED);
 		for (byte[] key : List.of(held, absent, put, evicted)) {
-			assertThat(buffer.fillVersioned(key, bytes("loaded"), Duration.ofMinutes(1)))
+			assertThat(buffer.fillVersioned(key, bytes("loaded"), Duration.ofMinutes(1), this.clock.millis()))
 				.isEqualTo(WriteResult.BUFFERED);
 		}
 		assertThat(VersionedValue.decode(buffer.pendingWrite(put).value()).payload())
@@ -272,14 +274,66 @@ class WriteBufferIntegrationTests {
 		assertThat(payload(absent)).isEqualTo("loaded");
 		assertThat(payload(put)).isEqualTo("put during the outage");
 		assertThat(payload(evicted)).as("the delete first, then the fill").isEqualTo("loaded");
-		assertThat(buffer.superseded()).as("the fill absorbed by the put, the fill that met a value").isEqualTo(2);
+		assertThat(buffer.superseded()).as("fills are not puts: nothing counted").isZero();
 		assertThat(buffer.dropped()).as("nothing is lost that was asked for")
 			.containsEntry(RejectReason.KEY_EXISTS, 0L);
 		assertThat(this.redis.getExpire("cache::{10}:absent")).isBetween(58L, 60L);
 		// In a healthy slot a fill is SET NX at once.
-		assertThat(buffer.fillVersioned(held, bytes("loaded again"), Duration.ofMinutes(1)))
+		assertThat(buffer.fillVersioned(held, bytes("loaded again"), Duration.ofMinutes(1), this.clock.millis()))
 			.isEqualTo(WriteResult.WRITTEN);
 		assertThat(payload(held)).isEqualTo("acknowledged before");
+	}
+
+	@Test
+	void aFillCarriesTheTimeOfItsMissSoAPutMadeAfterTheMissOutranksIt() {
+		this.slotHealth = new SlotHealth(Duration.ofMinutes(1), Clock.systemUTC());
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		byte[] key = bytes("cache::{11}:k");
+		long missedAt = this.clock.millis();
+		// The loader ran long: another instance's put, buffered during an outage, came
+		// after the miss but before the fill.
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(buffer.fillVersioned(key, bytes("loaded from a stale source"), Duration.ofMinutes(1), missedAt))
+			.isEqualTo(WriteResult.WRITTEN);
+		WriteBuffer other = buffer(WriteBufferSettings.defaults(), this.clock);
+		int slot = this.keys.slot(key);
+		this.slotHealth.markFailing(slot);
+		this.clock.advance(Duration.ofMillis(-4000));
+		assertThat(other.setVersioned(key, bytes("put after the miss"), Duration.ofMinutes(1)))
+			.isEqualTo(WriteResult.BUFFERED);
+		this.slotHealth.markHealthy(slot);
+		assertThat(other.replay()).isOne();
+		assertThat(payload(key)).isEqualTo("put after the miss");
+	}
+
+	@Test
+	void aDirectWriteThatWinsTheProbeAndSucceedsClearsItsMastersMark() {
+		this.slotHealth = new SlotHealth(Duration.ofSeconds(1), this.clock);
+		WriteBuffer buffer = buffer(WriteBufferSettings.defaults(), this.clock);
+		String key = "user:{13}:name";
+		int slot = this.keys.slot(key);
+		this.slotHealth.markFailing(slot);
+		assertThat(buffer.set(key, "during", Duration.ZERO)).isEqualTo(WriteResult.BUFFERED);
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(buffer.set("user:{13}:other", "the probe", Duration.ZERO)).isEqualTo(WriteResult.WRITTEN);
+		assertThat(this.slotHealth.isSuspect(slot)).as("the probe's success clears the mark").isFalse();
+		assertThat(buffer.replay()).isOne();
+		assertThat(this.redis.opsForValue().get(key)).isEqualTo("during");
+	}
+
+	@Test
+	void aFillNeverTakesRoomFromAWrite() {
+		this.slotHealth = new SlotHealth(Duration.ofMinutes(1), Clock.systemUTC());
+		WriteBuffer buffer = buffer(new WriteBufferSettings(1, 1_000_000, WriteBufferSettings.Overflow.DROP_OLDEST,
+				Duration.ofMillis(200), 10, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO), this.clock);
+		this.slotHealth.markFailing(this.keys.slot("{12}"));
+		assertThat(buffer.setVersioned(bytes("{12}:put"), bytes("acknowledged"), Duration.ZERO))
+			.isEqualTo(WriteResult.BUFFERED);
+		assertThat(buffer.fillVersioned(bytes("{12}:fill"), bytes("loaded"), Duration.ZERO, this.clock.millis()))
+			.isEqualTo(WriteResult.rejected(RejectReason.OVERFLOW));
+		assertThat(buffer.pendingKeys()).extracting(String::new).containsExactly("{12}:put");
+		assertThat(buffer.dropped()).as("a declined fill loses nothing").containsEntry(RejectReason.OVERFLOW, 0L);
+		assertThat(buffer.rejected()).containsEntry(RejectReason.OVERFLOW, 0L);
 	}
 
 	@Test

@@ -273,6 +273,32 @@ class ClusterCacheIntegrationTests {
 		cache.evict(key);
 		assertThat(cache.get(key, () -> "reloaded")).isEqualTo("reloaded");
 		assertThat(cache("fill", true, 0).get(key, String.class)).isEqualTo("reloaded");
+		// putIfAbsent during an outage only fills a gap too.
+		this.slotHealth.markFailing(slot);
+		assertThat(cache.putIfAbsent(key, "put if absent")).as("a degraded read sees nothing").isNull();
+		this.slotHealth.markHealthy(slot);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.writeBuffer.pending() == 0);
+		assertThat(cache("fill", true, 0).get(key, String.class)).isEqualTo("reloaded");
+	}
+
+	@Test
+	void aLoadReplacesAValueHiddenByThisInstancesClear() {
+		ClusterCache cache = cache("cleared", true, 0);
+		String key = "isbn:{43}";
+		cache.clear();
+		// Written before the clear in a slot the clear could not reach: hidden, still in
+		// Redis until its TTL.
+		byte[] raw = cache.redisKey(key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] stale = new dev.slotwise.buffer.VersionedValue(System.currentTimeMillis() - 60_000,
+				RedisSerializer.java().serialize("before the clear"))
+			.encode();
+		this.redis.execute(
+				(org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> connection.stringCommands()
+					.set(raw, stale));
+		assertThat(cache.get(key)).isNull();
+		assertThat(cache.get(key, () -> "loaded after the clear")).isEqualTo("loaded after the clear");
+		assertThat(cache("cleared", true, 0).get(key, String.class)).as("replaced, not kept by SET NX")
+			.isEqualTo("loaded after the clear");
 	}
 
 	@ParameterizedTest

@@ -38,6 +38,10 @@ class RedisOutageTests {
 			.hasValue("clusterdown");
 		assertThat(RedisOutage.reason(wrapped(new RedisCommandExecutionException("TRYAGAIN Multiple keys request"))))
 			.hasValue("tryagain");
+		assertThat(RedisOutage
+			.reason(wrapped(new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."))))
+			.as("min-replicas-to-write refusing a master cut off from its replica")
+			.hasValue("noreplicas");
 		assertThat(RedisOutage.reason(new QueryTimeoutException("timeout"))).hasValue("timeout");
 		assertThat(RedisOutage.reason(wrapped(new RedisCommandTimeoutException("timed out")))).hasValue("timeout");
 		assertThat(RedisOutage.reason(wrapped(new RedisConnectionException("refused")))).hasValue("connection");
@@ -47,6 +51,9 @@ class RedisOutageTests {
 		assertThat(
 				RedisOutage.reason(new RedisSystemException("GET failed", new java.io.IOException("Connection reset"))))
 			.as("a socket failure reported by an async command")
+			.hasValue("connection");
+		assertThat(RedisOutage.reason(new java.util.concurrent.CancellationException()))
+			.as("a command Lettuce cancelled when it reset the connection")
 			.hasValue("connection");
 	}
 

@@ -88,9 +88,8 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 			counter(registry, "slotwise.write-buffer.replayed", "Buffered writes delivered to Redis", buffer,
 					WriteBuffer::replayed);
 			counter(registry, "slotwise.write-buffer.superseded",
-					"Buffered cache puts not applied because a newer value was written meanwhile, and fills "
-							+ "not applied because the key held a value",
-					buffer, WriteBuffer::superseded);
+					"Buffered versioned puts not applied because a newer value was written meanwhile", buffer,
+					WriteBuffer::superseded);
 			for (RejectReason reason : RejectReason.values()) {
 				String tag = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 				FunctionCounter.builder("slotwise.write-buffer.dropped", buffer, (b) -> b.dropped().get(reason))

@@ -78,7 +78,10 @@ class OutageDrillIntegrationTests {
 				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(App.class)
 		.withPropertyValues("slotwise.cluster.command-timeout=300ms", "slotwise.cache.default-ttl=10m",
-				"slotwise.write-buffer.drain-timeout=200ms");
+				"slotwise.write-buffer.drain-timeout=200ms",
+				// Every direct write below is a new key: room for all of them (overflow
+				// has its own tests).
+				"slotwise.write-buffer.max-entries=1000000", "slotwise.write-buffer.max-size=1GB");
 
 	@Test
 	void wholeClusterDownNothingReachesTheCallerAndEverythingAcknowledgedIsReplayed(LocalRedisCluster cluster) {
