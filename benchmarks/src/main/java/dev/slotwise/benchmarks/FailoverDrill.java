@@ -402,7 +402,8 @@ public final class FailoverDrill {
 					cluster.migrateSlot(slot, target);
 					moved++;
 				}
-				return String.format("%d slots moved from %s to %s", moved, victim.name(), target.name());
+				return String.format("%d slot%s moved from %s to %s", moved, (moved == 1) ? "" : "s", victim.name(),
+						target.name());
 			}
 		};
 
@@ -436,7 +437,10 @@ public final class FailoverDrill {
 		SLOTWISE("Slotwise") {
 			@Override
 			ConfigurableApplicationContext start(LocalRedisCluster cluster) {
-				return application(cluster, null);
+				// For experiments: -Ddrill.slotwise.properties=a=1;b=2 changes Slotwise's
+				// settings (the report then no longer shows its defaults).
+				String extra = System.getProperty("drill.slotwise.properties", "");
+				return application(cluster, null, extra.isBlank() ? new String[0] : extra.split(";"));
 			}
 		},
 
