@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 import dev.slotwise.cluster.ClusterSnapshot.Master;
 import dev.slotwise.cluster.ClusterSnapshot.Replica;
 import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -51,6 +52,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
@@ -104,6 +106,8 @@ public class ClusterMonitor implements SmartLifecycle {
 	private final List<Consumer<ClusterSnapshot>> pollListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private final java.util.concurrent.atomic.AtomicLong failovers = new java.util.concurrent.atomic.AtomicLong();
+
+	private final java.util.concurrent.atomic.AtomicLong clientRefreshes = new java.util.concurrent.atomic.AtomicLong();
 
 	/**
 	 * Create a monitor.
@@ -174,6 +178,9 @@ public class ClusterMonitor implements SmartLifecycle {
 			StatefulRedisClusterConnection<byte[], byte[]> cluster = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection()).getStatefulConnection();
 			current = read(cluster);
+			if (!current.isUnknown()) {
+				refreshClientIfBehind(cluster, current);
+			}
 		}
 		catch (RuntimeException ex) {
 			current = ClusterSnapshot.unknown(this.clock.instant(), RedisOutage.reason(ex).orElse(ex.getMessage()));
@@ -196,6 +203,47 @@ public class ClusterMonitor implements SmartLifecycle {
 		}
 		publish(current);
 		return current;
+	}
+
+	/**
+	 * When the client routes a slot to another node than the cluster does (a failover it
+	 * has not noticed: a hung master neither closes its connections nor answers MOVED),
+	 * refresh the client's topology now rather than at its next periodic refresh. Until
+	 * then its commands for those slots go to the old master, which, if it resumes,
+	 * accepts writes until gossip demotes it, and those writes are lost.
+	 */
+	private void refreshClientIfBehind(StatefulRedisClusterConnection<byte[], byte[]> cluster,
+			ClusterSnapshot current) {
+		if (!(this.connectionFactory instanceof LettuceConnectionFactory lettuce)
+				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)
+				|| client.isTopologyRefreshInProgress()) {
+			return;
+		}
+		Partitions routing = cluster.getPartitions();
+		for (Master master : current.masters()) {
+			for (SlotRange range : master.slots()) {
+				for (int slot = range.from(); slot <= range.to(); slot++) {
+					RedisClusterNode routed = routing.getPartitionBySlot(slot);
+					if (routed == null || !master.id().equals(routed.getNodeId())) {
+						logger.info("The client routes slot " + slot + " to "
+								+ ((routed != null) ? address(routed) : "no node") + " but " + master.address()
+								+ " serves it; refreshing the client's topology");
+						this.clientRefreshes.incrementAndGet();
+						client.refreshPartitionsAsync();
+						return;
+					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * How often the monitor found the client's routing behind the cluster and refreshed
+	 * it.
+	 * @return the count
+	 */
+	public long clientRefreshes() {
+		return this.clientRefreshes.get();
 	}
 
 	private ClusterSnapshot read(StatefulRedisClusterConnection<byte[], byte[]> cluster) {

@@ -30,6 +30,7 @@ import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -194,6 +195,27 @@ class ClusterMonitorIntegrationTests {
 		}
 		assertThat(this.monitor.snapshot().failingSlots().get(frozenSlot)).isFalse();
 		assertThat(SlotRange.of(this.monitor.snapshot().failingSlots())).isEmpty();
+	}
+
+	@Test
+	void aFailoverTheClientHasNotNoticedMakesTheMonitorRefreshItsRouting(LocalRedisCluster cluster) {
+		assertThat(this.monitor.poll().isUp()).isTrue();
+		assertThat(this.monitor.clientRefreshes()).as("the client agrees with the cluster").isZero();
+		RedisClusterClient client = (RedisClusterClient) this.connectionFactory.getRequiredNativeClient();
+		ClusterNode master = cluster.masterForKey("user:{2}");
+		int slot = this.keys.slot("user:{2}");
+		// Coordinated by Redis, through another client: this one sends nothing, gets no
+		// MOVED and has no periodic refresh.
+		ClusterNode replica = cluster.failover(master);
+		assertThat(client.getPartitions().getPartitionBySlot(slot).getNodeId()).as("the client has not noticed")
+			.isEqualTo(master.id());
+		this.monitor.poll();
+		assertThat(this.monitor.clientRefreshes()).isOne();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(client.getPartitions().getPartitionBySlot(slot).getNodeId())
+				.isEqualTo(replica.id()));
+		this.monitor.poll();
+		assertThat(this.monitor.clientRefreshes()).as("in step again: no further refresh").isOne();
 	}
 
 	private int slotOf(LocalRedisCluster cluster, ClusterNode master) {

@@ -68,6 +68,10 @@ public class ClusterMonitorMetrics implements MeterBinder {
 		FunctionCounter.builder("slotwise.cluster.failovers", this.monitor, ClusterMonitor::failovers)
 			.description("Failovers seen: a replica took over its master's slots")
 			.register(registry);
+		FunctionCounter.builder("slotwise.cluster.client.refreshes", this.monitor, ClusterMonitor::clientRefreshes)
+			.description("Topology refreshes of the client, asked for by the monitor because the client routed "
+					+ "slots to another node than the cluster")
+			.register(registry);
 		MultiGauge lag = MultiGauge.builder("slotwise.cluster.replication.lag")
 			.description("Bytes of the replication stream a replica has not acknowledged")
 			.baseUnit(BaseUnits.BYTES)

@@ -113,6 +113,9 @@ class ClusterMonitoringIntegrationTests {
 					assertThat(failover.newMasterAddress()).isEqualTo(replica.address());
 				});
 			assertThat(registry.get("slotwise.cluster.failovers").functionCounter().count()).isEqualTo(1);
+			assertThat(registry.get("slotwise.cluster.client.refreshes").functionCounter().count())
+				.as("registered; how many depends on whether Lettuce noticed the failover first")
+				.isGreaterThanOrEqualTo(0);
 			List<String> states = events.received.stream()
 				.filter(ClusterEvent.StateChanged.class::isInstance)
 				.map((event) -> ((ClusterEvent.StateChanged) event).current())
