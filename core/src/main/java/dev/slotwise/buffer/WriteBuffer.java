@@ -328,10 +328,8 @@ public class WriteBuffer implements SmartLifecycle {
 				Entry held = this.entries.get(new Key(entry.key));
 				if (held != null) {
 					if (held.inFlight || entry.ifAbsent) {
-						// Behind a replay on the wire, order is kept; a fill never
-						// displaces a
-						// buffered write (hold decides how they merge).
-						// Its replay is on the wire: queue behind it to keep the order.
+						// Its replay is on the wire: queue behind it to keep the order. A
+						// fill never displaces a buffered write: hold merges them.
 						return hold(entry);
 					}
 					// The slot is healthy: this newer write supersedes the buffered one.
@@ -734,15 +732,13 @@ public class WriteBuffer implements SmartLifecycle {
 				else if (outcome == Outcome.SUPERSEDED) {
 					this.superseded.incrementAndGet();
 				}
-				else if (outcome == Outcome.FILLED_ALREADY) {
-					// The fill only had to fill a gap; there was none.
-				}
-				else {
+				else if (outcome == Outcome.KEY_EXISTS) {
 					logger.warn("A replayed put to a key in slot " + this.keys.slot(entry.key)
 							+ " found the key holding a value it cannot tell is older, and kept it; use "
 							+ "setVersioned for values only Slotwise writes, or delete the key first");
 					drop(RejectReason.KEY_EXISTS, 1);
 				}
+				// FILLED_ALREADY: the fill only had to fill a gap, and there was none.
 			}
 			catch (RuntimeException ex) {
 				entry.inFlight = false;
