@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.test.ClusterNode;
@@ -94,7 +98,7 @@ public final class FailoverDrill {
 			for (int round = 0; round <= mode.steadyRounds && selected(Fault.STEADY); round++) {
 				List<SystemUnderTest> order = new ArrayList<>(Arrays.asList(SystemUnderTest.values()));
 				if (round % 2 == 1) {
-					java.util.Collections.reverse(order);
+					Collections.reverse(order);
 				}
 				for (SystemUnderTest system : order) {
 					DrillResult result = run(cluster, system, Fault.STEADY, round, mode);
@@ -163,7 +167,7 @@ public final class FailoverDrill {
 		AtomicLong faultAt = new AtomicLong();
 		AtomicLong failoverAt = new AtomicLong();
 		AtomicLong servedAgainAt = new AtomicLong();
-		java.util.concurrent.atomic.AtomicReference<RuntimeException> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+		AtomicReference<RuntimeException> firstError = new AtomicReference<>();
 		long start = System.nanoTime();
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < THREADS; t++) {
@@ -234,7 +238,7 @@ public final class FailoverDrill {
 		long faultEndAt = (fault == Fault.SIGKILL || fault == Fault.STEADY) ? 0 : System.nanoTime();
 		if (fault == Fault.MIGRATION) {
 			Partitions moved = view(cluster, other);
-			long keysMoved = java.util.stream.IntStream.range(0, KEYS)
+			long keysMoved = IntStream.range(0, KEYS)
 				.filter((i) -> other.id().equals(moved.getMasterBySlot(system.slot("k" + i)).getNodeId())
 						&& onVictim[i])
 				.count();
@@ -295,7 +299,7 @@ public final class FailoverDrill {
 			catch (RuntimeException ex) {
 				// The observer is busy; ask again.
 			}
-			java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+			LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
 		}
 	}
 
