@@ -314,27 +314,26 @@ public class WriteBuffer implements SmartLifecycle {
 			return reject(RejectReason.CLOSED);
 		}
 		int slot = this.keys.slot(entry.key);
-		if (this.pending > 0 && queuesBehindHeld(entry)) {
-			// Decided before failsFast, which may hand this caller the slot's one probe.
-			return hold(entry);
-		}
-		if (this.slotHealth.failsFast(slot)) {
-			return hold(entry);
-		}
 		Entry claimed = null;
 		if (this.pending > 0) {
 			this.lock.lock();
 			try {
-				Entry held = this.entries.get(new Key(entry.key));
+				Key key = new Key(entry.key);
+				Entry held = this.entries.get(key);
+				// Decided before failsFast, which may hand this caller the slot's one
+				// probe.
+				if (held != null && (held.inFlight || entry.ifAbsent)) {
+					// Its replay is on the wire: queue behind it to keep the order. A
+					// fill never displaces a buffered write: hold merges them.
+					return hold(entry);
+				}
+				if (this.slotHealth.failsFast(slot)) {
+					return hold(entry);
+				}
 				if (held != null) {
-					if (held.inFlight || entry.ifAbsent) {
-						// Its replay is on the wire: queue behind it to keep the order. A
-						// fill never displaces a buffered write: hold merges them.
-						return hold(entry);
-					}
 					// The slot is healthy: this newer write supersedes the buffered one.
 					claimed = held;
-					this.entries.remove(new Key(entry.key));
+					this.entries.remove(key);
 					this.bytes -= held.size();
 					this.pending = this.entries.size();
 					journalDone(held);
@@ -343,6 +342,9 @@ public class WriteBuffer implements SmartLifecycle {
 			finally {
 				this.lock.unlock();
 			}
+		}
+		else if (this.slotHealth.failsFast(slot)) {
+			return hold(entry);
 		}
 		try {
 			applyDirectly(entry);
@@ -365,21 +367,6 @@ public class WriteBuffer implements SmartLifecycle {
 			}
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
-		}
-	}
-
-	/**
-	 * Whether a write must join its key's buffered write instead of going to Redis: that
-	 * one is on the wire (order is kept), or this one is a fill (it never displaces it).
-	 */
-	private boolean queuesBehindHeld(Entry entry) {
-		this.lock.lock();
-		try {
-			Entry held = this.entries.get(new Key(entry.key));
-			return held != null && (held.inFlight || entry.ifAbsent);
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 

@@ -19,13 +19,12 @@ package dev.slotwise.buffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.slotwise.TestClock;
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.cluster.SlotHealth;
@@ -434,31 +433,6 @@ class WriteBufferIntegrationTests {
 				second.stop();
 			}
 		}
-	}
-
-	static final class TestClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-11-25T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

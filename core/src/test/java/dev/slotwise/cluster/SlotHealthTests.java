@@ -16,11 +16,7 @@
 
 package dev.slotwise.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.slotwise.TestClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class SlotHealthTests {
 
-	private final MutableClock clock = new MutableClock();
+	private final TestClock clock = new TestClock();
 
 	private final SlotHealth health = new SlotHealth(Duration.ofSeconds(1), this.clock);
 
@@ -117,31 +114,6 @@ class SlotHealthTests {
 	void theProbeIntervalMustBePositive() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new SlotHealth(Duration.ZERO, this.clock))
 			.withMessageContaining("probeInterval must be positive");
-	}
-
-	static final class MutableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }
