@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.slotwise.cluster.SlotGuard;
+import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
@@ -67,7 +69,9 @@ public final class RateLimiterThroughput {
 			limits.put("token-bucket", RateLimit.tokenBucket(1_000_000, Duration.ofSeconds(60), 1_000_000));
 			limits.put("gcra", RateLimit.gcra(1_000_000, Duration.ofSeconds(60), 1_000_000));
 			RateLimiter limiter = new RateLimiter(new StringRedisTemplate(factory), new ClusterKeys(), limits,
-					FailureMode.DENY, null, "bench", Clock.systemUTC());
+					FailureMode.DENY,
+					new SlotGuard(new SlotHealth(SlotHealth.DEFAULT_PROBE_INTERVAL, Clock.systemUTC())), "bench",
+					Clock.systemUTC());
 			System.out.printf(
 					"Rate limiter throughput, %d threads, %d s per algorithm, 1,000 subjects over 3 masters%n", threads,
 					seconds);

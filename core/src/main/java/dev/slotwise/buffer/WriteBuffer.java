@@ -37,19 +37,23 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cluster.RedisOutage;
-import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.OutageReason;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.ScriptRunner;
 import io.github.resilience4j.core.IntervalFunction;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.core.types.Expiration;
 
 /**
@@ -89,11 +93,23 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WriteBuffer.class);
 
+	/** A versioned put: set unless the key holds a value at least as new. */
+	private static final RedisScript<Long> SET_IF_NEWER = RedisScript
+		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_newer.lua"), Long.class);
+
+	/**
+	 * A plain put or a fill: set if absent, and say whether a present value is the same.
+	 */
+	private static final RedisScript<Long> SET_IF_ABSENT = RedisScript
+		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_absent.lua"), Long.class);
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final ClusterKeys keys;
 
-	private final SlotHealth slotHealth;
+	private final SlotGuard guard;
+
+	private final ScriptRunner scripts;
 
 	private final WriteBufferSettings settings;
 
@@ -133,13 +149,13 @@ public class WriteBuffer implements SmartLifecycle {
 	 * Create a write buffer.
 	 * @param connectionFactory the Redis connection factory
 	 * @param keys slot computation
-	 * @param slotHealth which slots are failing; shared with the cache
+	 * @param guard the failure protocol; shared with the cache
 	 * @param settings bounds and timings
 	 * @param clock the clock for deadlines
 	 */
-	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
+	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
 			WriteBufferSettings settings, Clock clock) {
-		this(connectionFactory, keys, slotHealth, settings, clock, null);
+		this(connectionFactory, keys, guard, settings, clock, null);
 	}
 
 	/**
@@ -148,18 +164,19 @@ public class WriteBuffer implements SmartLifecycle {
 	 * {@link #start() starts}. The caller closes the journal after stopping the buffer.
 	 * @param connectionFactory the Redis connection factory
 	 * @param keys slot computation
-	 * @param slotHealth which slots are failing; shared with the cache
+	 * @param guard the failure protocol; shared with the cache
 	 * @param settings bounds and timings
 	 * @param clock the clock for deadlines (wall-clock time, since deadlines outlive the
 	 * process)
 	 * @param journal the journal, or {@code null} for none
 	 */
-	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
+	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
 			WriteBufferSettings settings, Clock clock, @Nullable WriteBufferJournal journal) {
 		this.journal = journal;
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
-		this.slotHealth = slotHealth;
+		this.guard = guard;
+		this.scripts = new ScriptRunner(keys);
 		this.settings = settings;
 		this.clock = clock;
 		this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
@@ -327,7 +344,7 @@ public class WriteBuffer implements SmartLifecycle {
 					// fill never displaces a buffered write: hold merges them.
 					return hold(entry);
 				}
-				if (this.slotHealth.failsFast(slot)) {
+				if (this.guard.failsFast(slot)) {
 					return hold(entry);
 				}
 				if (held != null) {
@@ -343,31 +360,25 @@ public class WriteBuffer implements SmartLifecycle {
 				this.lock.unlock();
 			}
 		}
-		else if (this.slotHealth.failsFast(slot)) {
+		else if (this.guard.failsFast(slot)) {
 			return hold(entry);
 		}
 		try {
 			applyDirectly(entry);
-			if (this.slotHealth.isSuspect(slot) && this.slotHealth.markHealthy(slot)) {
-				// This write was the probe.
-				logger.info("Slot " + slot + " is back; replaying its buffered writes");
-			}
-			return WriteResult.WRITTEN;
 		}
 		catch (RuntimeException ex) {
 			if (claimed != null) {
 				restore(claimed);
 			}
-			if (RedisOutage.isOutage(ex)) {
-				if (this.slotHealth.markFailing(slot)) {
-					logger.warn("Slot " + slot + " is failing (" + RedisOutage.reason(ex).orElseThrow()
-							+ "); writes to it are buffered until it is back");
-				}
+			if (this.guard.failed(slot, ex).unavailable()) {
 				return hold(entry);
 			}
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
 		}
+		// This write may have been the probe: the slot answers again.
+		this.guard.answered(slot);
+		return WriteResult.WRITTEN;
 	}
 
 	private void restore(Entry claimed) {
@@ -651,7 +662,7 @@ public class WriteBuffer implements SmartLifecycle {
 				int slot = this.keys.slot(entry.key);
 				SlotBackoff slotBackoff = this.backoffs.get(slot);
 				// Back-off first: failsFast may hand this replay the slot's one probe.
-				if ((slotBackoff != null && slotBackoff.notBefore > now) || this.slotHealth.failsFast(slot)) {
+				if ((slotBackoff != null && slotBackoff.notBefore > now) || this.guard.failsFast(slot)) {
 					continue;
 				}
 				entry.inFlight = true;
@@ -671,13 +682,11 @@ public class WriteBuffer implements SmartLifecycle {
 		return batch;
 	}
 
-	@SuppressWarnings("unchecked")
 	private int send(List<Entry> batch) {
 		long now = this.clock.millis();
 		List<CompletableFuture<Outcome>> results = new ArrayList<>(batch.size());
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
+			RedisClusterAsyncCommands<byte[], byte[]> commands = LettuceCommands.async(connection);
 			for (Entry entry : batch) {
 				CompletableFuture<?> deleted = entry.deletes() ? commands.del(entry.key).toCompletableFuture()
 						: CompletableFuture.completedFuture(null);
@@ -745,43 +754,29 @@ public class WriteBuffer implements SmartLifecycle {
 		return delivered;
 	}
 
-	private static CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands,
-			byte[] key, byte[] value, long ttl, boolean fill) {
-		return replay(commands, ReplayScript.SET_IF_ABSENT, key, value, ttl)
-			.thenApply((reply) -> switch (reply.intValue()) {
-				// 2: the original write reached Redis although the client saw it fail.
-				case 1, 2 -> Outcome.APPLIED;
-				// A fill asks for nothing more than this.
-				default -> fill ? Outcome.FILLED_ALREADY : Outcome.KEY_EXISTS;
-			});
+	private CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+			byte[] value, long ttl, boolean fill) {
+		return replay(commands, SET_IF_ABSENT, key, value, ttl).thenApply((reply) -> switch (reply.intValue()) {
+			// 2: the original write reached Redis although the client saw it fail.
+			case 1, 2 -> Outcome.APPLIED;
+			// A fill asks for nothing more than this.
+			default -> fill ? Outcome.FILLED_ALREADY : Outcome.KEY_EXISTS;
+		});
 	}
 
-	private static CompletableFuture<Outcome> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+	private CompletableFuture<Outcome> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
 			byte[] value, long ttl) {
-		return replay(commands, ReplayScript.SET_IF_NEWER, key, value, ttl)
-			.thenApply((reply) -> switch (reply.intValue()) {
-				case 1 -> Outcome.APPLIED;
-				case 0 -> Outcome.SUPERSEDED;
-				default -> Outcome.KEY_EXISTS;
-			});
+		return replay(commands, SET_IF_NEWER, key, value, ttl).thenApply((reply) -> switch (reply.intValue()) {
+			case 1 -> Outcome.APPLIED;
+			case 0 -> Outcome.SUPERSEDED;
+			default -> Outcome.KEY_EXISTS;
+		});
 	}
 
-	private static CompletableFuture<Long> replay(RedisClusterAsyncCommands<byte[], byte[]> commands,
-			ReplayScript script, byte[] key, byte[] value, long ttl) {
-		byte[][] keys = { key };
-		byte[] ttlArgument = Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
-		return commands.<Long>evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, value, ttlArgument)
-			.toCompletableFuture()
-			.exceptionallyCompose((failure) -> {
-				Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
-				if (String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
-					// A new master after failover, or SCRIPT FLUSH: its script cache is
-					// empty.
-					return commands.<Long>eval(script.source(), ScriptOutputType.INTEGER, keys, value, ttlArgument)
-						.toCompletableFuture();
-				}
-				return CompletableFuture.failedFuture(cause);
-			});
+	private CompletableFuture<Long> replay(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<Long> script,
+			byte[] key, byte[] value, long ttl) {
+		return this.scripts.run(commands, script, List.of(key), value,
+				Long.toString(ttl).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** What a replayed write did. */
@@ -804,9 +799,7 @@ public class WriteBuffer implements SmartLifecycle {
 	private boolean delivered(Entry entry) {
 		int slot = this.keys.slot(entry.key);
 		this.backoffs.remove(slot);
-		if (this.slotHealth.markHealthy(slot)) {
-			logger.info("Slot " + slot + " is back; replaying its buffered writes");
-		}
+		this.guard.answered(slot);
 		return remove(entry);
 	}
 
@@ -832,14 +825,14 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private void failed(Entry entry, Throwable cause) {
 		int slot = this.keys.slot(entry.key);
-		this.slotHealth.markFailing(slot);
+		this.guard.failed(slot, cause);
 		SlotBackoff previous = this.backoffs.get(slot);
 		int attempts = (previous != null) ? previous.attempts + 1 : 1;
 		long wait = this.backoff.apply(attempts);
 		this.backoffs.put(slot, new SlotBackoff(attempts, this.clock.millis() + wait));
 		if (attempts == 1) {
-			logger.info("Replay to slot " + slot + " failed (" + RedisOutage.reason(cause).orElse("error")
-					+ "); retrying with back-off");
+			logger.info("Replay to slot " + slot + " failed ("
+					+ RedisOutage.reason(cause).map(OutageReason::tag).orElse("error") + "); retrying with back-off");
 		}
 	}
 

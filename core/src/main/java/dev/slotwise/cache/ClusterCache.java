@@ -37,13 +37,15 @@ import dev.slotwise.buffer.VersionedValue;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cluster.RedisOutage;
-import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.OutageReason;
+import dev.slotwise.cluster.SlotCall;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.support.LettuceCommands;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +74,7 @@ import org.springframework.data.redis.serializer.SerializationException;
  * many callers ask together. What the loader returns is stored only where the key holds
  * no value ({@link WriteBuffer#fillVersioned}): a miss may be a degraded read that never
  * saw Redis, and its loaded value must not replace the value Redis held all along.</li>
- * <li><b>Degrade per slot.</b> A read of a key whose slot is failing ({@link SlotHealth})
+ * <li><b>Degrade per slot.</b> A read of a key whose slot is failing ({@link SlotGuard})
  * does not touch the network: it is a miss, or the last value this instance saw when
  * {@link ClusterCacheSettings#lastValueCapacity()} is set. Writes to such keys go to the
  * write buffer as versioned puts and deletes. Keys in healthy slots are untouched. Redis
@@ -95,7 +97,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	private final WriteBuffer writeBuffer;
 
-	private final SlotHealth slotHealth;
+	private final SlotGuard guard;
 
 	private final ClusterKeys keys;
 
@@ -121,19 +123,19 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 * @param settings its settings
 	 * @param connectionFactory the Redis connection factory
 	 * @param writeBuffer where writes to failing slots go
-	 * @param slotHealth which slots are failing
+	 * @param guard the failure protocol, shared with the write buffer
 	 * @param keys slot computation
 	 * @param clock the clock for versions
 	 * @param executor runs {@link #retrieve(Object)} lookups, which must not block
 	 */
 	public ClusterCache(String name, ClusterCacheSettings settings, RedisConnectionFactory connectionFactory,
-			WriteBuffer writeBuffer, SlotHealth slotHealth, ClusterKeys keys, Clock clock, Executor executor) {
+			WriteBuffer writeBuffer, SlotGuard guard, ClusterKeys keys, Clock clock, Executor executor) {
 		super(settings.allowNullValues());
 		this.name = name;
 		this.settings = settings;
 		this.connectionFactory = connectionFactory;
 		this.writeBuffer = writeBuffer;
-		this.slotHealth = slotHealth;
+		this.guard = guard;
 		this.keys = keys;
 		this.clock = clock;
 		this.executor = executor;
@@ -202,27 +204,15 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			// Our own write, not yet in Redis: answer with it.
 			return new Read((pending.value() != null) ? decode(redisKey, pending.value()) : null, false, at);
 		}
-		int slot = this.keys.slot(raw);
-		if (this.slotHealth.failsFast(slot)) {
+		SlotCall<byte[]> call = this.guard.call(this.keys.slot(raw), () -> {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				return get(connection, raw);
+			}
+		});
+		if (call.throwIfRefused().unavailable()) {
 			return new Read(degraded(redisKey), false, at);
 		}
-		byte[] stored;
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			stored = get(connection, raw);
-		}
-		catch (RuntimeException ex) {
-			if (!RedisOutage.isOutage(ex)) {
-				throw ex;
-			}
-			if (this.slotHealth.markFailing(slot)) {
-				logger.warn("Cache '" + this.name + "': slot " + slot + " is failing ("
-						+ RedisOutage.reason(ex).orElseThrow() + "); its reads are served degraded until it is back");
-			}
-			return new Read(degraded(redisKey), false, at);
-		}
-		if (this.slotHealth.isSuspect(slot) && this.slotHealth.markHealthy(slot)) {
-			logger.info("Cache '" + this.name + "': slot " + slot + " is back");
-		}
+		byte[] stored = call.value();
 		Object value = (stored != null) ? decode(redisKey, stored) : null;
 		remember(redisKey, value);
 		return new Read(value, stored != null && value == null, at);
@@ -233,13 +223,12 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 * for that long, not for the command timeout, so callers do not pile up on it while
 	 * other slots starve. The command itself stays in flight until the command timeout.
 	 */
-	@SuppressWarnings("unchecked")
 	private byte @Nullable [] get(RedisConnection connection, byte[] key) {
 		long timeout = this.settings.readTimeout().toNanos();
-		if (timeout == 0 || !(connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> async)) {
+		if (timeout == 0) {
 			return connection.stringCommands().get(key);
 		}
-		RedisFuture<byte[]> reply = ((RedisClusterAsyncCommands<byte[], byte[]>) async).get(key);
+		RedisFuture<byte[]> reply = LettuceCommands.async(connection).get(key);
 		try {
 			return reply.get(timeout, TimeUnit.NANOSECONDS);
 		}
@@ -502,11 +491,9 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 					}
 				}
 				catch (RuntimeException ex) {
-					if (!RedisOutage.isOutage(ex)) {
-						throw ex;
-					}
+					OutageReason reason = RedisOutage.reason(ex).orElseThrow(() -> ex);
 					logger.warn("Cache '" + this.name + "': could not clear entries on " + node.getHost() + ":"
-							+ node.getPort() + " (" + RedisOutage.reason(ex).orElseThrow()
+							+ node.getPort() + " (" + reason
 							+ "); they are hidden from this instance and expire with their TTL");
 				}
 			}

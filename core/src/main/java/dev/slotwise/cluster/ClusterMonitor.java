@@ -125,12 +125,6 @@ public class ClusterMonitor implements SmartLifecycle {
 		this.clock = clock;
 		this.events = events;
 		this.snapshot = ClusterSnapshot.unknown(clock.instant(), ClusterSnapshot.NOT_POLLED);
-		if (slotHealth != null) {
-			slotHealth.usePeers((slot) -> {
-				Master master = this.snapshot.masterForSlot(slot);
-				return (master != null) ? master.slots() : null;
-			});
-		}
 	}
 
 	/**
@@ -183,7 +177,8 @@ public class ClusterMonitor implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			current = ClusterSnapshot.unknown(this.clock.instant(), RedisOutage.reason(ex).orElse(ex.getMessage()));
+			current = ClusterSnapshot.unknown(this.clock.instant(),
+					RedisOutage.reason(ex).map(OutageReason::tag).orElse(ex.getMessage()));
 		}
 		if (current.isUnknown()) {
 			if (!this.lastPollFailed) {
@@ -264,7 +259,8 @@ public class ClusterMonitor implements SmartLifecycle {
 			}
 		}
 		return ClusterSnapshot.unknown(this.clock.instant(), (failure != null)
-				? RedisOutage.reason(failure).orElse(String.valueOf(failure.getMessage())) : "no known nodes");
+				? RedisOutage.reason(failure).map(OutageReason::tag).orElse(String.valueOf(failure.getMessage()))
+				: "no known nodes");
 	}
 
 	private ClusterSnapshot snapshot(StatefulRedisClusterConnection<byte[], byte[]> cluster, Partitions view,

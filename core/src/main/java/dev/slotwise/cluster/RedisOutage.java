@@ -16,7 +16,6 @@
 
 package dev.slotwise.cluster;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -35,20 +34,22 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  */
 public final class RedisOutage {
 
+	/** The reasons Redis itself gives, as the first word of its error. */
+	private static final OutageReason[] REFUSALS = { OutageReason.CLUSTERDOWN, OutageReason.TRYAGAIN,
+			OutageReason.MASTERDOWN, OutageReason.LOADING, OutageReason.NOREPLICAS };
+
 	private RedisOutage() {
 	}
 
 	/**
 	 * Why a failure is an outage, if it is one.
 	 * @param failure a failure from Redis, Lettuce or Spring Data Redis
-	 * @return a short, bounded reason ({@code clusterdown}, {@code tryagain},
-	 * {@code masterdown}, {@code loading}, {@code noreplicas}, {@code timeout},
-	 * {@code connection}, {@code uncovered}), or empty if the failure is not an outage
+	 * @return the reason, or empty if the failure is not an outage
 	 */
-	public static Optional<String> reason(Throwable failure) {
+	public static Optional<OutageReason> reason(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof RedisCommandTimeoutException || cause instanceof QueryTimeoutException) {
-				return Optional.of("timeout");
+				return Optional.of(OutageReason.TIMEOUT);
 			}
 			if (cause instanceof RedisConnectionException || cause instanceof RedisConnectionFailureException
 					|| cause instanceof java.io.IOException
@@ -56,22 +57,22 @@ public final class RedisOutage {
 				// IOException: the socket itself failed (connection reset by a node that
 				// died), as async commands report it; Lettuce cancels the commands of a
 				// connection it resets.
-				return Optional.of("connection");
+				return Optional.of(OutageReason.CONNECTION);
 			}
 			if (cause instanceof PartitionSelectorException) {
-				return Optional.of("uncovered");
+				return Optional.of(OutageReason.UNCOVERED);
 			}
 			if (cause instanceof RedisCommandExecutionException) {
 				String message = String.valueOf(cause.getMessage());
-				for (String error : new String[] { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "NOREPLICAS" }) {
-					if (message.startsWith(error)) {
-						return Optional.of(error.toLowerCase(Locale.ROOT));
+				for (OutageReason reason : REFUSALS) {
+					if (message.startsWith(reason.name())) {
+						return Optional.of(reason);
 					}
 				}
 				return Optional.empty();
 			}
 			if (cause instanceof RedisException && isDisconnected(String.valueOf(cause.getMessage()))) {
-				return Optional.of("connection");
+				return Optional.of(OutageReason.CONNECTION);
 			}
 		}
 		return Optional.empty();

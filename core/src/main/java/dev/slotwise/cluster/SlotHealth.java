@@ -19,14 +19,11 @@ package dev.slotwise.cluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
-import java.util.function.IntFunction;
 
 import io.lettuce.core.cluster.SlotHash;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Which Redis Cluster slots are failing now, so that callers fail fast on those slots
@@ -49,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SlotHealth {
 
+	/**
+	 * The default probe interval: 1 s, about a cluster's failover time with a 1 s node
+	 * timeout.
+	 */
+	public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+
 	private static final long HEALTHY = 0;
 
 	private final AtomicLongArray failingUntil = new AtomicLongArray(SlotHash.SLOT_COUNT);
@@ -57,20 +60,34 @@ public final class SlotHealth {
 
 	private final long probeIntervalMillis;
 
-	private volatile @Nullable IntFunction<List<ClusterSnapshot.SlotRange>> peers;
+	private final SlotPeers peers;
 
 	/**
-	 * Create slot health with a probe interval.
+	 * Create slot health with a probe interval, each slot standing alone.
 	 * @param probeInterval how long a failing mark holds before a caller may probe again
 	 * (positive)
 	 * @param clock the clock
 	 */
 	public SlotHealth(Duration probeInterval, Clock clock) {
+		this(probeInterval, clock, SlotPeers.NONE);
+	}
+
+	/**
+	 * Create slot health with a probe interval and the slots that share a master, so that
+	 * a failure seen on one slot fails fast its master's other slots too: a hung master
+	 * otherwise costs one command timeout per slot before each is marked.
+	 * @param probeInterval how long a failing mark holds before a caller may probe again
+	 * (positive)
+	 * @param clock the clock
+	 * @param peers which slots share a master (usually a {@link ClusterTopology})
+	 */
+	public SlotHealth(Duration probeInterval, Clock clock, SlotPeers peers) {
 		if (probeInterval.isZero() || probeInterval.isNegative()) {
 			throw new IllegalArgumentException("probeInterval must be positive, was " + probeInterval);
 		}
 		this.probeIntervalMillis = probeInterval.toMillis();
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.peers = Objects.requireNonNull(peers, "peers must not be null");
 	}
 
 	/**
@@ -124,18 +141,6 @@ public final class SlotHealth {
 	}
 
 	/**
-	 * Tell slot health which slots share a node, so that a failure seen on one slot fails
-	 * fast the node's other slots too: a hung master otherwise costs one command timeout
-	 * per slot before each is marked. The {@link ClusterMonitor} sets this from its
-	 * snapshot.
-	 * @param peers the slot ranges of the master that serves a slot, or {@code null} if
-	 * unknown
-	 */
-	public void usePeers(@Nullable IntFunction<List<ClusterSnapshot.SlotRange>> peers) {
-		this.peers = peers;
-	}
-
-	/**
 	 * Mark a slot failing for one probe interval from now, with every slot of the same
 	 * master when the topology is known.
 	 * @param slot the slot
@@ -173,21 +178,7 @@ public final class SlotHealth {
 	}
 
 	private void forEachPeer(int slot, IntConsumer action) {
-		IntFunction<List<ClusterSnapshot.SlotRange>> resolver = this.peers;
-		if (resolver == null) {
-			return;
-		}
-		List<ClusterSnapshot.SlotRange> ranges = resolver.apply(slot);
-		if (ranges == null) {
-			return;
-		}
-		for (ClusterSnapshot.SlotRange range : ranges) {
-			for (int peer = range.from(); peer <= range.to(); peer++) {
-				if (peer != slot) {
-					action.accept(peer);
-				}
-			}
-		}
+		this.peers.forEachPeer(slot, action);
 	}
 
 	/**

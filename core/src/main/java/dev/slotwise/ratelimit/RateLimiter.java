@@ -26,20 +26,25 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.slotwise.cluster.RedisOutage;
-import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.OutageReason;
+import dev.slotwise.cluster.SlotCall;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
-import dev.slotwise.key.SameSlotScriptExecutor;
+import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.ScriptRunner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -63,7 +68,9 @@ public class RateLimiter {
 
 	private final StringRedisTemplate redis;
 
-	private final SameSlotScriptExecutor<String> executor;
+	private final RedisConnectionFactory connectionFactory;
+
+	private final ScriptRunner scripts;
 
 	private final ClusterKeys keys;
 
@@ -71,7 +78,7 @@ public class RateLimiter {
 
 	private final FailureMode failureMode;
 
-	private final @Nullable SlotHealth slotHealth;
+	private final SlotGuard guard;
 
 	private final String keyPrefix;
 
@@ -92,19 +99,20 @@ public class RateLimiter {
 	 * @param keys slot computation
 	 * @param limits the named limits
 	 * @param failureMode what to decide when Redis cannot answer
-	 * @param slotHealth failing slots, to decide without waiting for a timeout, or
-	 * {@code null}
+	 * @param guard the failure protocol: a failing slot is decided by the failure mode
+	 * without waiting for a timeout
 	 * @param keyPrefix the namespace of the limiter's keys
 	 * @param clock the clock of the local fallback
 	 */
 	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
-			FailureMode failureMode, @Nullable SlotHealth slotHealth, String keyPrefix, Clock clock) {
+			FailureMode failureMode, SlotGuard guard, String keyPrefix, Clock clock) {
 		this.redis = redis;
-		this.executor = new SameSlotScriptExecutor<>(redis, keys);
+		this.connectionFactory = redis.getRequiredConnectionFactory();
+		this.scripts = new ScriptRunner(keys);
 		this.keys = keys;
 		this.limits = Map.copyOf(limits);
 		this.failureMode = Objects.requireNonNull(failureMode, "failureMode must not be null");
-		this.slotHealth = slotHealth;
+		this.guard = Objects.requireNonNull(guard, "guard must not be null");
 		this.keyPrefix = keyPrefix;
 		this.clock = clock;
 		for (Outcome outcome : Outcome.values()) {
@@ -205,36 +213,43 @@ public class RateLimiter {
 			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + limitName + "')");
 		}
 		List<String> keys = keysFor(subject, limitName, limit.algorithm());
-		int slot = this.keys.slot(keys.get(0));
-		if (this.slotHealth != null && this.slotHealth.failsFast(slot)) {
-			return degraded(subject, limitName, limit, null);
+		List<byte[]> scriptKeys = ((limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW) ? keys : keys.subList(0, 1))
+			.stream()
+			.map(RateLimiter::bytes)
+			.toList();
+		SlotCall<List<?>> call = this.guard.call(this.keys.slot(keys.get(0)),
+				() -> run(SCRIPTS.get(limit.algorithm()), scriptKeys, limit));
+		if (call.throwIfRefused().unavailable()) {
+			return degraded(subject, limitName, limit, call.reason());
 		}
-		try {
-			List<?> reply = this.executor.execute(SCRIPTS.get(limit.algorithm()),
-					(limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW) ? keys : keys.subList(0, 1),
-					Long.toString(limit.permits()), Long.toString(limit.window().toMillis()),
-					Long.toString(limit.burst()));
-			RateLimitDecision decision = decision(Objects.requireNonNull(reply, "no reply"));
-			if (this.slotHealth != null && this.slotHealth.isSuspect(slot)) {
-				// This call may have been the probe: the slot answers again.
-				this.slotHealth.markHealthy(slot);
-			}
-			if (this.degradedLogged) {
-				this.degradedLogged = false;
-				logger.info("Rate limiter: Redis answers again; decisions are exact again");
-			}
-			count(decision.allowed() ? Outcome.ALLOWED : Outcome.DENIED);
-			return decision;
+		RateLimitDecision decision = decision(Objects.requireNonNull(call.value(), "no reply"));
+		if (this.degradedLogged) {
+			this.degradedLogged = false;
+			logger.info("Rate limiter: Redis answers again; decisions are exact again");
 		}
-		catch (RuntimeException ex) {
-			if (!RedisOutage.isOutage(ex)) {
-				throw ex;
-			}
-			if (this.slotHealth != null) {
-				this.slotHealth.markFailing(slot);
-			}
-			return degraded(subject, limitName, limit, ex);
+		count(decision.allowed() ? Outcome.ALLOWED : Outcome.DENIED);
+		return decision;
+	}
+
+	/**
+	 * Runs a decision's script and waits for it (Lettuce's command timeout bounds the
+	 * wait).
+	 */
+	private List<?> run(RedisScript<List> script, List<byte[]> keys, RateLimit limit) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return this.scripts
+				.run(LettuceCommands.async(connection), script, keys, bytes(Long.toString(limit.permits())),
+						bytes(Long.toString(limit.window().toMillis())), bytes(Long.toString(limit.burst())))
+				.join();
 		}
+		catch (CompletionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw (cause instanceof RuntimeException runtime) ? runtime : ex;
+		}
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static RateLimitDecision decision(List<?> reply) {
@@ -247,12 +262,12 @@ public class RateLimiter {
 		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
 	}
 
-	private RateLimitDecision degraded(String subject, String limitName, RateLimit limit, @Nullable Exception cause) {
+	private RateLimitDecision degraded(String subject, String limitName, RateLimit limit,
+			@Nullable OutageReason reason) {
 		if (!this.degradedLogged) {
 			this.degradedLogged = true;
 			logger.warn("Rate limiter: Redis cannot answer for limit '" + limitName + "'"
-					+ ((cause != null) ? " (" + RedisOutage.reason(cause).orElse("error") + ")" : "")
-					+ "; deciding by failure mode " + this.failureMode);
+					+ ((reason != null) ? " (" + reason + ")" : "") + "; deciding by failure mode " + this.failureMode);
 		}
 		count(Outcome.DEGRADED);
 		long limitValue = (limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW

@@ -27,6 +27,7 @@ import java.util.Map;
 import dev.slotwise.TestClock;
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
@@ -84,7 +85,7 @@ class WriteBufferIntegrationTests {
 	}
 
 	private WriteBuffer buffer(WriteBufferSettings settings, Clock clock) {
-		return new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth, settings, clock);
+		return new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth), settings, clock);
 	}
 
 	@Test
@@ -407,8 +408,8 @@ class WriteBufferIntegrationTests {
 		int slot = this.keys.slot(put);
 		this.slotHealth.markFailing(slot);
 		WriteBufferJournal journal = WriteBufferJournal.open(journalDirectory, Duration.ofMillis(20));
-		WriteBuffer first = new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth, settings, this.clock,
-				journal);
+		WriteBuffer first = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth), settings,
+				this.clock, journal);
 		first.start();
 		assertThat(first.set(put, "kept", Duration.ofSeconds(60))).isEqualTo(WriteResult.BUFFERED);
 		assertThat(first.delete(evicted)).isEqualTo(WriteResult.BUFFERED);
@@ -419,8 +420,8 @@ class WriteBufferIntegrationTests {
 		this.clock.advance(Duration.ofSeconds(10));
 		SlotHealth healthy = new SlotHealth(Duration.ofMillis(200), Clock.systemUTC());
 		try (WriteBufferJournal reopened = WriteBufferJournal.open(journalDirectory, Duration.ofMillis(20))) {
-			WriteBuffer second = new WriteBuffer(this.connectionFactory, this.keys, healthy, settings, this.clock,
-					reopened);
+			WriteBuffer second = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(healthy), settings,
+					this.clock, reopened);
 			second.start();
 			try {
 				await().atMost(Duration.ofSeconds(10)).until(() -> second.pending() == 0);

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
@@ -83,7 +84,7 @@ class ClusterCacheIntegrationTests {
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.slotHealth = new SlotHealth(Duration.ofMillis(500), Clock.systemUTC());
-		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, this.slotHealth,
+		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth),
 				WriteBufferSettings.defaults(), Clock.systemUTC());
 		this.writeBuffer.start();
 		this.redis = new StringRedisTemplate(this.connectionFactory);
@@ -103,7 +104,7 @@ class ClusterCacheIntegrationTests {
 		return new ClusterCache(name,
 				new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "", RedisSerializer.java(), lastValues,
 						readTimeout),
-				this.connectionFactory, this.writeBuffer, this.slotHealth, this.keys, Clock.systemUTC(),
+				this.connectionFactory, this.writeBuffer, new SlotGuard(this.slotHealth), this.keys, Clock.systemUTC(),
 				ForkJoinPool.commonPool());
 	}
 

@@ -35,26 +35,29 @@ class RedisOutageTests {
 	@Test
 	void outagesAreRecognisedThroughSpringsWrappers() {
 		assertThat(RedisOutage.reason(wrapped(new RedisCommandExecutionException("CLUSTERDOWN The cluster is down"))))
-			.hasValue("clusterdown");
+			.hasValue(OutageReason.CLUSTERDOWN);
 		assertThat(RedisOutage.reason(wrapped(new RedisCommandExecutionException("TRYAGAIN Multiple keys request"))))
-			.hasValue("tryagain");
+			.hasValue(OutageReason.TRYAGAIN);
 		assertThat(RedisOutage
 			.reason(wrapped(new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."))))
 			.as("min-replicas-to-write refusing a master cut off from its replica")
-			.hasValue("noreplicas");
-		assertThat(RedisOutage.reason(new QueryTimeoutException("timeout"))).hasValue("timeout");
-		assertThat(RedisOutage.reason(wrapped(new RedisCommandTimeoutException("timed out")))).hasValue("timeout");
-		assertThat(RedisOutage.reason(wrapped(new RedisConnectionException("refused")))).hasValue("connection");
-		assertThat(RedisOutage.reason(wrapped(new RedisException("Connection disconnected")))).hasValue("connection");
+			.hasValue(OutageReason.NOREPLICAS);
+		assertThat(RedisOutage.reason(new QueryTimeoutException("timeout"))).hasValue(OutageReason.TIMEOUT);
+		assertThat(RedisOutage.reason(wrapped(new RedisCommandTimeoutException("timed out"))))
+			.hasValue(OutageReason.TIMEOUT);
+		assertThat(RedisOutage.reason(wrapped(new RedisConnectionException("refused"))))
+			.hasValue(OutageReason.CONNECTION);
+		assertThat(RedisOutage.reason(wrapped(new RedisException("Connection disconnected"))))
+			.hasValue(OutageReason.CONNECTION);
 		assertThat(RedisOutage.reason(wrapped(new RedisException("Currently not connected. Commands are rejected."))))
-			.hasValue("connection");
+			.hasValue(OutageReason.CONNECTION);
 		assertThat(
 				RedisOutage.reason(new RedisSystemException("GET failed", new java.io.IOException("Connection reset"))))
 			.as("a socket failure reported by an async command")
-			.hasValue("connection");
+			.hasValue(OutageReason.CONNECTION);
 		assertThat(RedisOutage.reason(new java.util.concurrent.CancellationException()))
 			.as("a command Lettuce cancelled when it reset the connection")
-			.hasValue("connection");
+			.hasValue(OutageReason.CONNECTION);
 	}
 
 	@Test

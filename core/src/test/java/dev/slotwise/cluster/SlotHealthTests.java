@@ -17,7 +17,9 @@
 package dev.slotwise.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.slotwise.TestClock;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,19 +98,58 @@ class SlotHealthTests {
 
 	@Test
 	void aMastersSlotsFailTogetherAndTheProbeOfOneHoldsTheOthers() {
-		List<ClusterSnapshot.SlotRange> master = List.of(new ClusterSnapshot.SlotRange(0, 99),
-				new ClusterSnapshot.SlotRange(200, 299));
-		this.health.usePeers((slot) -> (slot < 100 || (slot >= 200 && slot < 300)) ? master : null);
-		this.health.markFailing(5);
-		assertThat(this.health.failsFast(250)).isTrue();
-		assertThat(this.health.failsFast(150)).as("another master's slot").isFalse();
+		ClusterTopology topology = new ClusterTopology();
+		topology.update(List.of(master("a", 0, 99, 200, 299), master("b", 100, 199), replica("c", "a")));
+		SlotHealth health = new SlotHealth(Duration.ofSeconds(1), this.clock, topology);
+		health.markFailing(5);
+		assertThat(health.failsFast(250)).isTrue();
+		assertThat(health.failsFast(150)).as("another master's slot").isFalse();
+		assertThat(health.failsFast(300)).as("a slot no master serves").isFalse();
 		this.clock.advance(Duration.ofSeconds(1));
-		assertThat(this.health.failsFast(250)).as("the probe, on one slot of the master").isFalse();
-		assertThat(this.health.failsFast(5)).as("the master's other slots wait for it").isTrue();
-		assertThat(this.health.failsFast(99)).isTrue();
-		assertThat(this.health.markHealthy(250)).isTrue();
-		assertThat(this.health.isSuspect(5)).as("the probe's success clears the master").isFalse();
-		assertThat(this.health.suspectSlots().isEmpty()).isTrue();
+		assertThat(health.failsFast(250)).as("the probe, on one slot of the master").isFalse();
+		assertThat(health.failsFast(5)).as("the master's other slots wait for it").isTrue();
+		assertThat(health.failsFast(99)).isTrue();
+		assertThat(health.markHealthy(250)).isTrue();
+		assertThat(health.isSuspect(5)).as("the probe's success clears the master").isFalse();
+		assertThat(health.suspectSlots().isEmpty()).isTrue();
+	}
+
+	@Test
+	void theTopologyFollowsItsUpdates() {
+		ClusterTopology topology = new ClusterTopology();
+		assertThat(topology.masterOf(5)).as("nothing known yet").isNull();
+		SlotHealth health = new SlotHealth(Duration.ofSeconds(1), this.clock, topology);
+		health.markFailing(5);
+		assertThat(health.failsFast(6)).as("an unknown topology marks the slot alone").isFalse();
+		topology.update(List.of(master("a", 0, 99), master("b", 100, 199)));
+		assertThat(topology.masterOf(5)).isEqualTo("a");
+		topology.update(List.of(master("a", 0, 49), master("b", 50, 199)));
+		assertThat(topology.masterOf(60)).as("after a migration").isEqualTo("b");
+		health.markFailing(120);
+		assertThat(health.failsFast(60)).as("a peer under the new topology").isTrue();
+		assertThat(health.failsFast(40)).isFalse();
+	}
+
+	private static RedisClusterNode master(String id, int... ranges) {
+		RedisClusterNode node = new RedisClusterNode();
+		node.setNodeId(id);
+		node.setFlags(Set.of(RedisClusterNode.NodeFlag.UPSTREAM));
+		List<Integer> slots = new ArrayList<>();
+		for (int i = 0; i < ranges.length; i += 2) {
+			for (int slot = ranges[i]; slot <= ranges[i + 1]; slot++) {
+				slots.add(slot);
+			}
+		}
+		node.setSlots(slots);
+		return node;
+	}
+
+	private static RedisClusterNode replica(String id, String master) {
+		RedisClusterNode node = new RedisClusterNode();
+		node.setNodeId(id);
+		node.setSlaveOf(master);
+		node.setFlags(Set.of(RedisClusterNode.NodeFlag.REPLICA));
+		return node;
 	}
 
 	@Test

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
@@ -83,7 +84,8 @@ class RateLimiterIntegrationTests {
 		factory.start();
 		this.factories.add(factory);
 		return new RateLimiter(new StringRedisTemplate(factory), this.keys, limits, failureMode,
-				new SlotHealth(Duration.ofMillis(500), Clock.systemUTC()), "ratelimit", Clock.systemUTC());
+				new SlotGuard(new SlotHealth(Duration.ofMillis(500), Clock.systemUTC())), "ratelimit",
+				Clock.systemUTC());
 	}
 
 	/** Many threads on two clients (two application instances) hit one subject. */

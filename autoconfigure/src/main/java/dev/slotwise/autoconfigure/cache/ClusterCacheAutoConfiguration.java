@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 
+import dev.slotwise.autoconfigure.PropertyChecks;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferJournal;
@@ -28,6 +30,7 @@ import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.ClusterCacheSettings;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -50,13 +53,12 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of {@link SlotHealth}, the {@link WriteBuffer} and a
- * {@link ClusterCacheManager}, ordered before Spring Boot's cache auto-configuration so
- * that {@code @EnableCaching} gets Slotwise's cache manager; a user's own
- * {@link CacheManager} wins.
+ * Auto-configuration of the {@link WriteBuffer} and a {@link ClusterCacheManager},
+ * ordered before Spring Boot's cache auto-configuration so that {@code @EnableCaching}
+ * gets Slotwise's cache manager; a user's own {@link CacheManager} wins.
  */
-@AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class },
-		before = CacheAutoConfiguration.class)
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+		FailureDetectionAutoConfiguration.class }, before = CacheAutoConfiguration.class)
 @ConditionalOnClass({ CacheManager.class, RedisConnectionFactory.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
 @EnableConfigurationProperties(SlotwiseCacheProperties.class)
@@ -64,25 +66,18 @@ public final class ClusterCacheAutoConfiguration {
 
 	private static final String JACKSON = "tools.jackson.databind.ObjectMapper";
 
-	@Bean
-	@ConditionalOnMissingBean
-	SlotHealth slotwiseSlotHealth(SlotwiseCacheProperties properties) {
-		return new SlotHealth(positive("slotwise.cache.probe-interval", properties.getCache().getProbeInterval()),
-				Clock.systemUTC());
-	}
-
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("slotwise.write-buffer.journal.enabled")
 	WriteBufferJournal slotwiseWriteBufferJournal(SlotwiseCacheProperties properties) {
 		SlotwiseCacheProperties.WriteBuffer.Journal journal = properties.getWriteBuffer().getJournal();
 		return WriteBufferJournal.open(journal.getDirectory(),
-				positive("slotwise.write-buffer.journal.fsync-interval", journal.getFsyncInterval()));
+				PropertyChecks.positive("slotwise.write-buffer.journal.fsync-interval", journal.getFsyncInterval()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WriteBuffer writeBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotHealth slotHealth,
+	WriteBuffer writeBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
 			SlotwiseCacheProperties properties, ObjectProvider<WriteBufferJournal> journal) {
 		SlotwiseCacheProperties.WriteBuffer buffer = properties.getWriteBuffer();
 		if (buffer.getMaxEntries() < 1 || buffer.getMaxSize().toBytes() < 1) {
@@ -91,17 +86,17 @@ public final class ClusterCacheAutoConfiguration {
 					"The write buffer needs room for at least one write: set max-entries and max-size above zero.");
 		}
 		WriteBufferSettings settings = new WriteBufferSettings(buffer.getMaxEntries(), buffer.getMaxSize().toBytes(),
-				buffer.getOverflow(), positive("slotwise.write-buffer.replay-interval", buffer.getReplayInterval()),
-				500, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5), buffer.getDrainTimeout());
-		return new WriteBuffer(connectionFactory, keys, slotHealth, settings, Clock.systemUTC(),
-				journal.getIfAvailable());
+				buffer.getOverflow(),
+				PropertyChecks.positive("slotwise.write-buffer.replay-interval", buffer.getReplayInterval()), 500,
+				java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5), buffer.getDrainTimeout());
+		return new WriteBuffer(connectionFactory, keys, guard, settings, Clock.systemUTC(), journal.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
 	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
-	ClusterCacheManager cacheManager(RedisConnectionFactory connectionFactory, WriteBuffer writeBuffer,
-			SlotHealth slotHealth, ClusterKeys keys, SlotwiseCacheProperties properties) {
+	ClusterCacheManager cacheManager(RedisConnectionFactory connectionFactory, WriteBuffer writeBuffer, SlotGuard guard,
+			ClusterKeys keys, SlotwiseCacheProperties properties) {
 		SlotwiseCacheProperties.Cache cache = properties.getCache();
 		RedisSerializer<Object> serializer = serializer(cache.getValueSerializer());
 		ClusterCacheSettings defaults = settings(cache, serializer, cache.getDefaultTtl(), cache.getLastValueCapacity(),
@@ -113,7 +108,7 @@ public final class ClusterCacheAutoConfiguration {
 					(spec.getLastValueCapacity() != null) ? spec.getLastValueCapacity() : cache.getLastValueCapacity(),
 					"slotwise.cache.caches." + name)));
 		return new ClusterCacheManager(configured, cache.isAllowRuntimeCaches() ? defaults : null,
-				(name, settings) -> new ClusterCache(name, settings, connectionFactory, writeBuffer, slotHealth, keys,
+				(name, settings) -> new ClusterCache(name, settings, connectionFactory, writeBuffer, guard, keys,
 						Clock.systemUTC(), ForkJoinPool.commonPool()));
 	}
 
@@ -141,7 +136,7 @@ public final class ClusterCacheAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".last-value-capacity", lastValueCapacity,
 					"It must be 0 (degraded reads are misses) or more.");
 		}
-		positive("slotwise.cache.read-timeout", cache.getReadTimeout());
+		PropertyChecks.positive("slotwise.cache.read-timeout", cache.getReadTimeout());
 		try {
 			return new ClusterCacheSettings(ttl, cache.isAllowNullValues(), cache.getKeyPrefix(), serializer,
 					lastValueCapacity, cache.getReadTimeout());
@@ -162,13 +157,6 @@ public final class ClusterCacheAutoConfiguration {
 							+ "slotwise.cache.value-serializer=java.");
 		}
 		return RedisSerializer.json();
-	}
-
-	private static java.time.Duration positive(String name, java.time.Duration value) {
-		if (value.isZero() || value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "It must be a positive duration.");
-		}
-		return value;
 	}
 
 }

@@ -88,11 +88,6 @@ public class SlotwiseCacheProperties {
 		private ValueSerializer valueSerializer = ValueSerializer.JSON;
 
 		/**
-		 * How long a slot that failed is skipped before one caller probes it again.
-		 */
-		private Duration probeInterval = Duration.ofSeconds(1);
-
-		/**
 		 * How long a cache read waits for Redis before it answers degraded (a miss, or
 		 * the last value seen) and marks the key's slot failing. Shorter than the command
 		 * timeout, so that callers do not pile up on a hung master while every other slot
@@ -159,14 +154,6 @@ public class SlotwiseCacheProperties {
 
 		public void setValueSerializer(ValueSerializer valueSerializer) {
 			this.valueSerializer = valueSerializer;
-		}
-
-		public Duration getProbeInterval() {
-			return this.probeInterval;
-		}
-
-		public void setProbeInterval(Duration probeInterval) {
-			this.probeInterval = probeInterval;
 		}
 
 		public Duration getReadTimeout() {

@@ -19,6 +19,7 @@ package dev.slotwise.autoconfigure.cluster;
 import java.time.Duration;
 import java.util.List;
 
+import dev.slotwise.autoconfigure.PropertyChecks;
 import dev.slotwise.cluster.AddressMap;
 import dev.slotwise.cluster.FailoverTuning;
 import org.apache.commons.logging.Log;
@@ -53,13 +54,14 @@ final class FailoverTuningFactory {
 			.commandTimeout(commandTimeout)
 			.connectTimeout(connectTimeout)
 			.topologyRefresh(refresh.isEnabled())
-			.refreshPeriod(positive("slotwise.cluster.topology-refresh.period", refresh.getPeriod()))
-			.adaptiveRefreshMinInterval(positive("slotwise.cluster.topology-refresh.adaptive-min-interval",
-					refresh.getAdaptiveMinInterval()))
+			.refreshPeriod(PropertyChecks.positive("slotwise.cluster.topology-refresh.period", refresh.getPeriod()))
+			.adaptiveRefreshMinInterval(PropertyChecks
+				.positive("slotwise.cluster.topology-refresh.adaptive-min-interval", refresh.getAdaptiveMinInterval()))
 			.refreshReconnectAttempts(
 					atLeastOne("slotwise.cluster.topology-refresh.reconnect-attempts", refresh.getReconnectAttempts()))
-			.keepAlive(keepAlive.isEnabled(), positive("slotwise.cluster.keep-alive.idle", keepAlive.getIdle()),
-					positive("slotwise.cluster.keep-alive.interval", keepAlive.getInterval()),
+			.keepAlive(keepAlive.isEnabled(),
+					PropertyChecks.positive("slotwise.cluster.keep-alive.idle", keepAlive.getIdle()),
+					PropertyChecks.positive("slotwise.cluster.keep-alive.interval", keepAlive.getInterval()),
 					atLeastOne("slotwise.cluster.keep-alive.count", keepAlive.getCount()))
 			.tcpUserTimeout(notNegative("slotwise.cluster.tcp-user-timeout", properties.getTcpUserTimeout()))
 			.whenDisconnected(properties.getWhenDisconnected())
@@ -84,7 +86,7 @@ final class FailoverTuningFactory {
 	private static Duration pick(String slotwiseName, @Nullable Duration slotwise, String bootName,
 			@Nullable Duration boot, Duration fallback) {
 		if (slotwise != null) {
-			positive(slotwiseName, slotwise);
+			PropertyChecks.positive(slotwiseName, slotwise);
 			if (boot != null && !boot.equals(slotwise)) {
 				logger.warn("Both " + slotwiseName + " (" + slotwise + ") and " + bootName + " (" + boot + ") are set; "
 						+ "using " + slotwiseName + ". Remove one of them to silence this warning.");
@@ -92,18 +94,9 @@ final class FailoverTuningFactory {
 			return slotwise;
 		}
 		if (boot != null) {
-			return positive(bootName, boot);
+			return PropertyChecks.positive(bootName, boot);
 		}
 		return fallback;
-	}
-
-	private static Duration positive(String name, Duration value) {
-		if (value.isZero() || value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name, value,
-					"It must be a positive duration: a timeout of zero or less would let a hung node stall callers "
-							+ "forever. Set it to a value such as 2s, or remove it to use the default.");
-		}
-		return value;
 	}
 
 	private static Duration notNegative(String name, Duration value) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.slotwise.cluster.FailoverTuning.WhenDisconnected;
+import dev.slotwise.cluster.SlotHealth;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -73,6 +74,13 @@ public class SlotwiseClusterProperties {
 	 * Kubernetes, NAT).
 	 */
 	private List<String> addressMap = new ArrayList<>();
+
+	/**
+	 * How long a slot that failed is skipped, with every slot of its master (cache reads
+	 * degrade, writes are buffered, rate-limit decisions follow the failure mode), before
+	 * one caller probes it again.
+	 */
+	private Duration probeInterval = SlotHealth.DEFAULT_PROBE_INTERVAL;
 
 	private final TopologyRefresh topologyRefresh = new TopologyRefresh();
 
@@ -132,6 +140,14 @@ public class SlotwiseClusterProperties {
 
 	public void setAddressMap(List<String> addressMap) {
 		this.addressMap = addressMap;
+	}
+
+	public Duration getProbeInterval() {
+		return this.probeInterval;
+	}
+
+	public void setProbeInterval(Duration probeInterval) {
+		this.probeInterval = probeInterval;
 	}
 
 	public TopologyRefresh getTopologyRefresh() {

@@ -17,6 +17,7 @@ package dev.slotwise.autoconfigure.hotslot;
 
 import java.time.Duration;
 
+import dev.slotwise.autoconfigure.PropertyChecks;
 import dev.slotwise.hotslot.HotSlotDetector;
 import dev.slotwise.hotslot.HotSlotEvent;
 import dev.slotwise.hotslot.HotSlotSettings;
@@ -104,8 +105,8 @@ public final class HotSlotAutoConfiguration {
 
 	static HotSlotSettings settings(SlotwiseHotSlotProperties properties) {
 		String prefix = "slotwise.monitor.hot-slots.";
-		positive(prefix + "window", properties.getWindow());
-		positive(prefix + "server-view-interval", properties.getServerViewInterval());
+		PropertyChecks.positive(prefix + "window", properties.getWindow());
+		PropertyChecks.positive(prefix + "server-view-interval", properties.getServerViewInterval());
 		atLeast(prefix + "buckets", properties.getBuckets(), 1);
 		if (properties.getWindow().dividedBy(properties.getBuckets()).toMillis() < 1) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "buckets", properties.getBuckets(),
@@ -122,12 +123,6 @@ public final class HotSlotAutoConfiguration {
 		return new HotSlotSettings(properties.getWindow(), properties.getBuckets(), properties.getThreshold(),
 				properties.getMinCommands(), properties.getTopKeys(), properties.getKeySampleRate(),
 				properties.getServerViewInterval());
-	}
-
-	private static void positive(String name, Duration value) {
-		if (value.isZero() || value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "It must be a positive duration.");
-		}
 	}
 
 	private static void atLeast(String name, long value, long minimum) {

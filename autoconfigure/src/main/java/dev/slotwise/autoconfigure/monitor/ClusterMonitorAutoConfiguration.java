@@ -19,7 +19,8 @@ package dev.slotwise.autoconfigure.monitor;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.PropertyChecks;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.cluster.ClusterMonitor;
 import dev.slotwise.cluster.SlotHealth;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -44,7 +45,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * endpoint. Cluster changes are published as Spring application events
  * ({@link dev.slotwise.cluster.ClusterEvent}).
  */
-@AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class })
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, FailureDetectionAutoConfiguration.class })
 @ConditionalOnClass(RedisConnectionFactory.class)
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "slotwise.monitor.enabled", matchIfMissing = true)
@@ -62,18 +63,11 @@ public final class ClusterMonitorAutoConfiguration {
 					lag.getMaxBytes() + " / " + lag.getMaxAckAge(), "Lag thresholds must not be negative.");
 		}
 		ClusterMonitor.Settings settings = new ClusterMonitor.Settings(
-				positive("slotwise.monitor.interval", properties.getInterval()),
-				positive("slotwise.monitor.node-timeout", properties.getNodeTimeout()), lag.getMaxBytes().toBytes(),
-				lag.getMaxAckAge());
+				PropertyChecks.positive("slotwise.monitor.interval", properties.getInterval()),
+				PropertyChecks.positive("slotwise.monitor.node-timeout", properties.getNodeTimeout()),
+				lag.getMaxBytes().toBytes(), lag.getMaxAckAge());
 		return new ClusterMonitor(connectionFactory, slotHealth.getIfAvailable(), settings, Clock.systemUTC(),
 				publisher::publishEvent);
-	}
-
-	private static Duration positive(String name, Duration value) {
-		if (value.isZero() || value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "It must be a positive duration.");
-		}
-		return value;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -22,9 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
-import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.ratelimit.RateLimit;
 import dev.slotwise.ratelimit.RateLimited;
@@ -58,7 +58,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * meters, and {@link RateLimited} for Spring MVC handlers.
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-		ClusterCacheAutoConfiguration.class })
+		FailureDetectionAutoConfiguration.class })
 @ConditionalOnClass(RedisConnectionFactory.class)
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "slotwise.rate-limit.enabled", matchIfMissing = true)
@@ -67,8 +67,8 @@ public final class RateLimiterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimiter rateLimiter(RedisConnectionFactory connectionFactory, ClusterKeys keys,
-			ObjectProvider<SlotHealth> slotHealth, SlotwiseRateLimitProperties properties) {
+	RateLimiter rateLimiter(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
+			SlotwiseRateLimitProperties properties) {
 		Map<String, RateLimit> limits = new LinkedHashMap<>();
 		properties.getLimits().forEach((name, limit) -> limits.put(name, limit(name, limit)));
 		String prefix = properties.getKeyPrefix();
@@ -77,8 +77,7 @@ public final class RateLimiterAutoConfiguration {
 					"The prefix must be non-empty text without braces (the subject is the hash tag).");
 		}
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), slotHealth.getIfAvailable(), prefix,
-				Clock.systemUTC());
+		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), guard, prefix, Clock.systemUTC());
 	}
 
 	private static RateLimit limit(String name, SlotwiseRateLimitProperties.Limit limit) {

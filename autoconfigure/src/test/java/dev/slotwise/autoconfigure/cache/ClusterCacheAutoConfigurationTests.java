@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferJournal;
@@ -58,8 +59,8 @@ class ClusterCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
-				ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(Caching.class)
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001");
 

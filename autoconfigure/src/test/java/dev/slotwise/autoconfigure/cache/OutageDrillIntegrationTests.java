@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteResult;
@@ -74,8 +75,8 @@ class OutageDrillIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
-				ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(App.class)
 		.withPropertyValues("slotwise.cluster.command-timeout=300ms", "slotwise.cache.default-ttl=10m",
 				"slotwise.write-buffer.drain-timeout=200ms",

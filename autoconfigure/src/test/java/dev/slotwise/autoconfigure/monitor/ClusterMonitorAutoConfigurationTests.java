@@ -20,6 +20,7 @@ import java.time.Clock;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.cluster.ClusterMonitor;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterMonitorAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
-				ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class,
-				ClusterHealthContributorAutoConfiguration.class, SlotwiseEndpointAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
+						ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
+						ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class,
+						ClusterHealthContributorAutoConfiguration.class, SlotwiseEndpointAutoConfiguration.class,
+						HealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001");
 
 	@Test
@@ -98,8 +100,9 @@ class ClusterMonitorAutoConfigurationTests {
 		// not filter, so only the monitor's own auto-configuration is given here.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
-					ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-					ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class))
+					FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+					DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
+					ClusterMonitorAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health",
 					"org.springframework.boot.actuate", "io.micrometer"))

@@ -20,6 +20,7 @@ import java.time.Duration;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
+import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
@@ -44,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimiterAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
-			ClusterConnectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-			DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, RateLimiterAutoConfiguration.class);
+			ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
+			ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
+			RateLimiterAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000");

@@ -1,0 +1,40 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.slotwise.cluster;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Which slots share a master: a failure seen on one slot says its master's other slots
+ * cannot be served either, and a slot that answers again says the same of them.
+ * {@link ClusterTopology} is the implementation that follows the client's routing.
+ */
+@FunctionalInterface
+public interface SlotPeers {
+
+	/** No known peers: every slot stands alone. */
+	SlotPeers NONE = (slot, action) -> {
+	};
+
+	/**
+	 * Call an action with every other slot served by the master that serves a slot. Must
+	 * not block: it runs on the request path.
+	 * @param slot the slot
+	 * @param action called once per peer slot, never with {@code slot} itself
+	 */
+	void forEachPeer(int slot, IntConsumer action);
+
+}
