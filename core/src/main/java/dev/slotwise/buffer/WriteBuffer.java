@@ -19,41 +19,25 @@ package dev.slotwise.buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.slotwise.buffer.WriteResult.RejectReason;
-import dev.slotwise.cluster.RedisOutage;
-import dev.slotwise.cluster.OutageReason;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
-import dev.slotwise.support.LettuceCommands;
-import dev.slotwise.support.ScriptRunner;
-import io.github.resilience4j.core.IntervalFunction;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import dev.slotwise.support.PeriodicTask;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.core.types.Expiration;
 
 /**
@@ -84,7 +68,13 @@ import org.springframework.data.redis.core.types.Expiration;
  * pushes out the oldest, by policy, and every write not delivered is counted by reason
  * ({@link #dropped()}, {@link #rejected()}) and logged. Replays are grouped by slot and
  * sent as pipelined batches; a slot whose replay fails backs off exponentially with
- * jitter (resilience4j's {@link IntervalFunction}) while other slots carry on.
+ * jitter (resilience4j's interval functions) while other slots carry on.
+ *
+ * <p>
+ * Three parts do the work: a {@link WriteStore} holds the writes and keeps their rules
+ * (pure, unit-tested without Redis), a {@link ReplaySender} sends them back pipelined
+ * with per-slot back-off, and this class ties them to Redis, the failure protocol
+ * ({@link SlotGuard}), the journal and the lifecycle.
  *
  * <p>
  * Thread-safe. The healthy path costs one volatile read beyond the write itself.
@@ -93,39 +83,21 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WriteBuffer.class);
 
-	/** A versioned put: set unless the key holds a value at least as new. */
-	private static final RedisScript<Long> SET_IF_NEWER = RedisScript
-		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_newer.lua"), Long.class);
-
-	/**
-	 * A plain put or a fill: set if absent, and say whether a present value is the same.
-	 */
-	private static final RedisScript<Long> SET_IF_ABSENT = RedisScript
-		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_absent.lua"), Long.class);
-
 	private final RedisConnectionFactory connectionFactory;
 
 	private final ClusterKeys keys;
 
 	private final SlotGuard guard;
 
-	private final ScriptRunner scripts;
-
 	private final WriteBufferSettings settings;
 
 	private final Clock clock;
 
-	private final IntervalFunction backoff;
+	private final WriteStore store;
 
-	private final ReentrantLock lock = new ReentrantLock();
+	private final ReplaySender sender;
 
-	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
-
-	private volatile int pending;
-
-	private long bytes;
-
-	private final Map<Integer, SlotBackoff> backoffs = new ConcurrentHashMap<>();
+	private final @Nullable WriteBufferJournal journal;
 
 	private final Map<RejectReason, AtomicLong> dropped = counters();
 
@@ -137,11 +109,9 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private final AtomicLong buffered = new AtomicLong();
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTask replayTask;
 
 	private volatile boolean closed;
-
-	private final @Nullable WriteBufferJournal journal;
 
 	private boolean journalRecovered;
 
@@ -172,15 +142,15 @@ public class WriteBuffer implements SmartLifecycle {
 	 */
 	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
 			WriteBufferSettings settings, Clock clock, @Nullable WriteBufferJournal journal) {
-		this.journal = journal;
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.guard = guard;
-		this.scripts = new ScriptRunner(keys);
 		this.settings = settings;
 		this.clock = clock;
-		this.backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
-				settings.maxBackoff());
+		this.journal = journal;
+		this.store = new WriteStore(settings, clock, keys::slot, new StoreListener());
+		this.sender = new ReplaySender(connectionFactory, keys, guard, settings, clock);
+		this.replayTask = new PeriodicTask("slotwise-write-buffer", settings.replayInterval(), this::replayAll);
 	}
 
 	private static Map<RejectReason, AtomicLong> counters() {
@@ -211,11 +181,7 @@ public class WriteBuffer implements SmartLifecycle {
 	 */
 	public WriteResult set(byte[] key, byte[] value, Duration ttl) {
 		Objects.requireNonNull(value, "value must not be null");
-		if (ttl.isNegative()) {
-			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
-		}
-		long deadline = ttl.isZero() ? 0 : this.clock.millis() + ttl.toMillis();
-		return write(new Entry(key.clone(), value.clone(), false, deadline));
+		return write(BufferedWrite.put(key.clone(), value.clone(), deadline(ttl, this.clock.millis())));
 	}
 
 	/**
@@ -229,12 +195,9 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return what became of the write
 	 */
 	public WriteResult setVersioned(byte[] key, byte[] payload, Duration ttl) {
-		if (ttl.isNegative()) {
-			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
-		}
 		long now = this.clock.millis();
-		byte[] encoded = new VersionedValue(now, payload).encode();
-		return write(new Entry(key.clone(), encoded, false, ttl.isZero() ? 0 : now + ttl.toMillis(), true));
+		long deadline = deadline(ttl, now);
+		return write(BufferedWrite.versionedPut(key.clone(), new VersionedValue(now, payload).encode(), deadline));
 	}
 
 	/**
@@ -254,12 +217,17 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return what became of the write
 	 */
 	public WriteResult fillVersioned(byte[] key, byte[] payload, Duration ttl, long version) {
+		long now = this.clock.millis();
+		long deadline = deadline(ttl, now);
+		byte[] encoded = new VersionedValue(Math.min(version, now), payload).encode();
+		return write(BufferedWrite.fill(key.clone(), encoded, deadline));
+	}
+
+	private static long deadline(Duration ttl, long now) {
 		if (ttl.isNegative()) {
 			throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
 		}
-		long now = this.clock.millis();
-		byte[] encoded = new VersionedValue(Math.min(version, now), payload).encode();
-		return write(new Entry(key.clone(), encoded, false, ttl.isZero() ? 0 : now + ttl.toMillis(), true, true));
+		return ttl.isZero() ? 0 : now + ttl.toMillis();
 	}
 
 	/**
@@ -269,21 +237,12 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return the buffered write, or {@code null} if none is buffered
 	 */
 	public @Nullable PendingWrite pendingWrite(byte[] key) {
-		if (this.pending == 0) {
+		BufferedWrite held = this.store.get(key);
+		if (held == null) {
 			return null;
 		}
-		this.lock.lock();
-		try {
-			Entry entry = this.entries.get(new Key(key));
-			if (entry == null) {
-				return null;
-			}
-			boolean expired = entry.value != null && entry.deadline != 0 && entry.deadline <= this.clock.millis();
-			return new PendingWrite((entry.value != null && !expired) ? entry.value.clone() : null);
-		}
-		finally {
-			this.lock.unlock();
-		}
+		byte[] value = held.value();
+		return new PendingWrite((value != null && !held.expiredAt(this.clock.millis())) ? value.clone() : null);
 	}
 
 	/**
@@ -310,68 +269,53 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return what became of the delete
 	 */
 	public WriteResult delete(byte[] key) {
-		return write(new Entry(key.clone(), null, true, 0));
+		return write(BufferedWrite.delete(key.clone()));
 	}
 
 	/**
 	 * Buffer a write without trying Redis first, for callers that already know its slot
-	 * is failing (the cache, after a failed command).
+	 * is failing.
 	 * @param key the key
 	 * @param value the value, or {@code null} for a delete
 	 * @param ttl the time to live of a value; {@link Duration#ZERO} for none
 	 * @return {@link WriteResult#BUFFERED} or a rejection
 	 */
 	public WriteResult buffer(byte[] key, byte @Nullable [] value, Duration ttl) {
-		long deadline = (value == null || ttl.isZero()) ? 0 : this.clock.millis() + ttl.toMillis();
-		return hold(new Entry(key.clone(), (value != null) ? value.clone() : null, value == null, deadline));
+		BufferedWrite write = (value != null)
+				? BufferedWrite.put(key.clone(), value.clone(), deadline(ttl, this.clock.millis()))
+				: BufferedWrite.delete(key.clone());
+		return hold(write);
 	}
 
-	private WriteResult write(Entry entry) {
+	private WriteResult hold(BufferedWrite write) {
+		return this.closed ? reject(RejectReason.CLOSED) : this.store.hold(write);
+	}
+
+	/**
+	 * The direct path: the store decides under its lock whether the write queues (behind
+	 * a replay of its key, or because its slot fails fast) or goes to Redis now; the
+	 * outcome goes through the failure protocol, and a write that meets an outage is
+	 * held.
+	 */
+	private WriteResult write(BufferedWrite write) {
 		if (this.closed) {
 			return reject(RejectReason.CLOSED);
 		}
-		int slot = this.keys.slot(entry.key);
-		Entry claimed = null;
-		if (this.pending > 0) {
-			this.lock.lock();
-			try {
-				Key key = new Key(entry.key);
-				Entry held = this.entries.get(key);
-				// Decided before failsFast, which may hand this caller the slot's one
-				// probe.
-				if (held != null && (held.inFlight || entry.ifAbsent)) {
-					// Its replay is on the wire: queue behind it to keep the order. A
-					// fill never displaces a buffered write: hold merges them.
-					return hold(entry);
-				}
-				if (this.guard.failsFast(slot)) {
-					return hold(entry);
-				}
-				if (held != null) {
-					// The slot is healthy: this newer write supersedes the buffered one.
-					claimed = held;
-					this.entries.remove(key);
-					this.bytes -= held.size();
-					this.pending = this.entries.size();
-					journalDone(held);
-				}
-			}
-			finally {
-				this.lock.unlock();
-			}
-		}
-		else if (this.guard.failsFast(slot)) {
-			return hold(entry);
+		int slot = this.keys.slot(write.key());
+		WriteStore.Admission admission = this.store.admit(write, () -> this.guard.failsFast(slot));
+		if (admission.held() != null) {
+			return admission.held();
 		}
 		try {
-			applyDirectly(entry);
+			applyDirectly(write);
 		}
 		catch (RuntimeException ex) {
+			BufferedWrite claimed = admission.claimed();
 			if (claimed != null) {
-				restore(claimed);
+				this.store.restore(claimed);
 			}
 			if (this.guard.failed(slot, ex).unavailable()) {
-				return hold(entry);
+				return hold(write);
 			}
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
@@ -381,96 +325,17 @@ public class WriteBuffer implements SmartLifecycle {
 		return WriteResult.WRITTEN;
 	}
 
-	private void restore(Entry claimed) {
-		this.lock.lock();
-		try {
-			Key key = new Key(claimed.key);
-			if (!this.entries.containsKey(key)) {
-				this.entries.put(key, claimed);
-				this.bytes += claimed.size();
-				this.pending = this.entries.size();
-				journalHeld(claimed);
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void applyDirectly(Entry entry) {
+	private void applyDirectly(BufferedWrite write) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			if (entry.value == null) {
-				connection.keyCommands().del(entry.key);
+			byte[] value = write.value();
+			if (value == null) {
+				connection.keyCommands().del(write.key());
+				return;
 			}
-			else {
-				long ttl = (entry.deadline == 0) ? 0 : entry.deadline - this.clock.millis();
-				connection.stringCommands()
-					.set(entry.key, entry.value, (ttl > 0) ? Expiration.milliseconds(ttl) : Expiration.persistent(),
-							entry.ifAbsent ? SetOption.ifAbsent() : SetOption.upsert());
-			}
-		}
-	}
-
-	private WriteResult hold(Entry entry) {
-		if (this.closed) {
-			return reject(RejectReason.CLOSED);
-		}
-		if (entry.deadline != 0 && entry.deadline <= this.clock.millis()) {
-			return reject(RejectReason.EXPIRED);
-		}
-		this.lock.lock();
-		try {
-			Key key = new Key(entry.key);
-			Entry previous = this.entries.get(key);
-			if (entry.ifAbsent && previous != null && previous.value != null) {
-				// A buffered put (or fill) decides what the key holds: the fill adds
-				// nothing.
-				return WriteResult.BUFFERED;
-			}
-			long growth = entry.size() - ((previous != null) ? previous.size() : 0);
-			boolean fits = (previous != null || this.entries.size() < this.settings.maxEntries())
-					&& this.bytes + growth <= this.settings.maxBytes();
-			if (!fits && entry.ifAbsent) {
-				// A fill is optional: it never takes room from a write.
-				return WriteResult.rejected(RejectReason.OVERFLOW);
-			}
-			if (!fits) {
-				if (this.settings.overflow() == WriteBufferSettings.Overflow.REJECT_NEW) {
-					return reject(RejectReason.OVERFLOW);
-				}
-				makeRoom(key, entry.size());
-			}
-			// Last write wins; a delete buffered earlier for the key is applied first.
-			Entry merged = (previous != null && !entry.delete && previous.deletes())
-					? new Entry(entry.key, entry.value, true, entry.deadline, entry.versioned, entry.ifAbsent) : entry;
-			if (previous != null) {
-				this.entries.remove(key);
-				this.bytes -= previous.size();
-			}
-			this.entries.put(key, merged);
-			this.bytes += merged.size();
-			this.pending = this.entries.size();
-			journalHeld(merged);
-			this.buffered.incrementAndGet();
-			return WriteResult.BUFFERED;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void makeRoom(Key incoming, long size) {
-		Iterator<Map.Entry<Key, Entry>> oldest = this.entries.entrySet().iterator();
-		while (oldest.hasNext() && (this.entries.size() >= this.settings.maxEntries()
-				|| this.bytes + size > this.settings.maxBytes())) {
-			Map.Entry<Key, Entry> victim = oldest.next();
-			if (victim.getKey().equals(incoming)) {
-				continue;
-			}
-			oldest.remove();
-			this.bytes -= victim.getValue().size();
-			journalDone(victim.getValue());
-			drop(RejectReason.OVERFLOW, 1);
+			long ttl = (write.deadline() == 0) ? 0 : write.deadline() - this.clock.millis();
+			connection.stringCommands()
+				.set(write.key(), value, (ttl > 0) ? Expiration.milliseconds(ttl) : Expiration.persistent(),
+						write.isFill() ? SetOption.ifAbsent() : SetOption.upsert());
 		}
 	}
 
@@ -481,45 +346,111 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private void drop(RejectReason reason, long count) {
 		this.dropped.get(reason).addAndGet(count);
-		logger.warn("Dropped " + count + " buffered write(s): " + reason.name().toLowerCase(java.util.Locale.ROOT)
+		logger.warn("Dropped " + count + " buffered write(s): " + reason.name().toLowerCase(Locale.ROOT)
 				+ " (dropped so far: " + dropped() + ")");
 	}
 
-	/** Call with the lock held, after the entry was put in the map. */
-	private void journalHeld(Entry entry) {
-		if (this.journal != null) {
-			this.journal.held(entry.record());
+	/**
+	 * Replay what can be replayed now: buffered writes of slots that are not marked
+	 * failing and not backing off, grouped by slot, in one pipelined batch. Expired puts
+	 * are dropped and counted. Called by the buffer's own scheduler; public for tests and
+	 * for callers that know the cluster just recovered.
+	 * @return how many writes were delivered
+	 */
+	public int replay() {
+		List<BufferedWrite> batch = this.store.nextBatch(this.sender::mayReplay);
+		if (batch.isEmpty()) {
+			return 0;
 		}
+		List<ReplaySender.Outcome> outcomes = this.sender.send(batch);
+		int delivered = 0;
+		for (int i = 0; i < batch.size(); i++) {
+			BufferedWrite write = batch.get(i);
+			ReplaySender.Outcome outcome = outcomes.get(i);
+			if (outcome == ReplaySender.Outcome.UNAVAILABLE) {
+				this.store.release(write);
+				continue;
+			}
+			if (!this.store.remove(write)) {
+				// A newer write to the key replaced this one meanwhile; it will be
+				// replayed in its turn.
+				continue;
+			}
+			switch (outcome) {
+				case APPLIED -> delivered++;
+				case SUPERSEDED -> this.superseded.incrementAndGet();
+				case KEY_EXISTS -> {
+					logger.warn("A replayed put to a key in slot " + this.keys.slot(write.key())
+							+ " found the key holding a value it cannot tell is older, and kept it; use "
+							+ "setVersioned for values only Slotwise writes, or delete the key first");
+					drop(RejectReason.KEY_EXISTS, 1);
+				}
+				case REFUSED -> drop(RejectReason.REFUSED, 1);
+				// FILLED_ALREADY: the fill only had to fill a gap, and there was none.
+				default -> {
+				}
+			}
+		}
+		this.replayed.addAndGet(delivered);
+		return delivered;
 	}
 
-	/** Call with the lock held, after the entry was removed from the map. */
-	private void journalDone(Entry entry) {
-		if (this.journal != null) {
-			if (this.entries.isEmpty()) {
-				this.journal.truncate();
-			}
-			else {
-				this.journal.done(entry.key);
-			}
+	/**
+	 * One run of the scheduler: batches while they deliver, then the journal's upkeep.
+	 */
+	private void replayAll() {
+		while (replay() > 0 && this.store.size() > 0) {
+			// Keep going while batches deliver; a slot that fails backs off.
 		}
+		compactJournal();
 	}
 
-	private void compactJournal() {
-		WriteBufferJournal journal = this.journal;
-		if (journal == null) {
-			return;
-		}
-		this.lock.lock();
+	@Override
+	public void start() {
+		this.closed = false;
+		recoverJournal();
+		this.replayTask.start();
+	}
+
+	/**
+	 * Stop replaying: a last drain for up to the drain timeout, then a report of what
+	 * could not be delivered. New writes are rejected from now on. The drain keeps each
+	 * slot's back-off: between tries it waits for a back-off to end or the buffer to
+	 * change, so a slot that is still down is not hammered.
+	 */
+	@Override
+	public void stop() {
+		this.replayTask.stop(this.settings.drainTimeout().plusSeconds(1));
+		this.closed = true;
+		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
 		try {
-			// Overwrites during a long outage leave records behind: rewrite once they
-			// outweigh what is pending.
-			if (journal.size() > Math.max(4 * (this.bytes + 64L * this.entries.size()), 1024 * 1024)) {
-				journal.compact(this.entries.values().stream().map(Entry::record).toList());
+			while (this.store.size() > 0 && System.nanoTime() < deadline) {
+				if (replay() > 0) {
+					continue;
+				}
+				long untilRetry = Math.max(1, this.sender.nextAttempt() - this.clock.millis());
+				long wait = Math.min(Math.min(untilRetry, this.settings.replayInterval().toMillis()) * 1_000_000L,
+						deadline - System.nanoTime());
+				this.store.awaitChange(wait);
 			}
 		}
-		finally {
-			this.lock.unlock();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
+		int pending = this.store.size();
+		if (pending > 0 && this.journal != null) {
+			logger.warn("Stopping with " + pending + " buffered write(s) not yet delivered to Redis; they are kept "
+					+ "in the journal " + this.journal.file() + " and replayed at the next start");
+		}
+		else if (pending > 0) {
+			logger.error("Stopping with " + pending + " buffered write(s) not delivered to Redis (dropped so far: "
+					+ dropped() + "); enable slotwise.write-buffer.journal to keep them across a restart");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.replayTask.isRunning();
 	}
 
 	private void recoverJournal() {
@@ -528,23 +459,21 @@ public class WriteBuffer implements SmartLifecycle {
 			return;
 		}
 		this.journalRecovered = true;
-		this.lock.lock();
-		try {
-			for (WriteBufferJournal.JournalRecord record : journal.recovered().records()) {
-				Key key = new Key(record.key());
-				if (this.entries.containsKey(key)) {
-					continue;
-				}
-				Entry entry = new Entry(record.key(), record.value(), record.delete(), record.deadline(),
-						record.versioned(), record.ifAbsent());
-				this.entries.put(key, entry);
-				this.bytes += entry.size();
+		this.store.recover(journal.recovered().records().stream().map(BufferedWrite::of).toList());
+	}
+
+	private void compactJournal() {
+		WriteBufferJournal journal = this.journal;
+		if (journal == null) {
+			return;
+		}
+		this.store.locked(() -> {
+			// Overwrites during a long outage leave records behind: rewrite once they
+			// outweigh what is pending.
+			if (journal.size() > Math.max(4 * (this.store.bytes() + 64L * this.store.size()), 1024 * 1024)) {
+				journal.compact(this.store.writes().stream().map(BufferedWrite::record).toList());
 			}
-			this.pending = this.entries.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		});
 	}
 
 	/**
@@ -552,7 +481,7 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return the number of buffered writes
 	 */
 	public int pending() {
-		return this.pending;
+		return this.store.size();
 	}
 
 	/**
@@ -560,13 +489,15 @@ public class WriteBuffer implements SmartLifecycle {
 	 * @return the bytes
 	 */
 	public long pendingBytes() {
-		this.lock.lock();
-		try {
-			return this.bytes;
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.store.bytes();
+	}
+
+	/**
+	 * Keys of the writes buffered now, oldest first (for diagnostics and tests).
+	 * @return the keys
+	 */
+	public List<byte[]> pendingKeys() {
+		return this.store.writes().stream().map((write) -> write.key().clone()).toList();
 	}
 
 	/**
@@ -616,377 +547,43 @@ public class WriteBuffer implements SmartLifecycle {
 		return copy;
 	}
 
-	/**
-	 * Replay what can be replayed now: buffered writes of slots that are not marked
-	 * failing and not backing off, grouped by slot, in pipelined batches. Expired puts
-	 * are dropped and counted. Called by the buffer's own scheduler; public for tests and
-	 * for callers that know the cluster just recovered.
-	 * @return how many writes were delivered
-	 */
-	public int replay() {
-		if (this.pending == 0) {
-			return 0;
-		}
-		List<Entry> batch = nextBatch();
-		if (batch.isEmpty()) {
-			return 0;
-		}
-		return send(batch);
-	}
-
-	private List<Entry> nextBatch() {
-		long now = this.clock.millis();
-		Map<Integer, List<Entry>> bySlot = new LinkedHashMap<>();
-		int expired = 0;
-		this.lock.lock();
-		try {
-			Iterator<Map.Entry<Key, Entry>> all = this.entries.entrySet().iterator();
-			int taken = 0;
-			while (all.hasNext() && taken < this.settings.replayBatchSize()) {
-				Map.Entry<Key, Entry> held = all.next();
-				Entry entry = held.getValue();
-				if (entry.value != null && entry.deadline != 0 && entry.deadline <= now) {
-					// The put expired: drop it, but never the delete buffered before it.
-					expired++;
-					this.bytes -= entry.value.length;
-					if (!entry.deletes()) {
-						all.remove();
-						this.bytes -= entry.key.length;
-						journalDone(entry);
-						continue;
-					}
-					entry = new Entry(entry.key, null, true, 0);
-					held.setValue(entry);
-					journalHeld(entry);
-				}
-				int slot = this.keys.slot(entry.key);
-				SlotBackoff slotBackoff = this.backoffs.get(slot);
-				// Back-off first: failsFast may hand this replay the slot's one probe.
-				if ((slotBackoff != null && slotBackoff.notBefore > now) || this.guard.failsFast(slot)) {
-					continue;
-				}
-				entry.inFlight = true;
-				bySlot.computeIfAbsent(slot, (s) -> new ArrayList<>()).add(entry);
-				taken++;
-			}
-			this.pending = this.entries.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		if (expired > 0) {
-			drop(RejectReason.EXPIRED, expired);
-		}
-		List<Entry> batch = new ArrayList<>();
-		bySlot.values().forEach(batch::addAll);
-		return batch;
-	}
-
-	private int send(List<Entry> batch) {
-		long now = this.clock.millis();
-		List<CompletableFuture<Outcome>> results = new ArrayList<>(batch.size());
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = LettuceCommands.async(connection);
-			for (Entry entry : batch) {
-				CompletableFuture<?> deleted = entry.deletes() ? commands.del(entry.key).toCompletableFuture()
-						: CompletableFuture.completedFuture(null);
-				if (entry.value == null) {
-					results.add(deleted.thenApply((ignored) -> Outcome.APPLIED));
-				}
-				else {
-					long ttl = (entry.deadline != 0) ? Math.max(1, entry.deadline - now) : 0;
-					CompletableFuture<Outcome> set = (entry.versioned && !entry.ifAbsent)
-							? setIfNewer(commands, entry.key, entry.value, ttl)
-							: setIfAbsent(commands, entry.key, entry.value, ttl, entry.ifAbsent);
-					results.add(deleted.thenCombine(set, (ignored, outcome) -> outcome));
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			// No connection at all: treat every slot of the batch as failing.
-			batch.forEach((entry) -> {
-				entry.inFlight = false;
-				failed(entry, ex);
-			});
-			return 0;
-		}
-		int delivered = 0;
-		for (int i = 0; i < batch.size(); i++) {
-			Entry entry = batch.get(i);
-			try {
-				Outcome outcome = results.get(i).join();
-				entry.inFlight = false;
-				boolean removed = delivered(entry);
-				if (!removed) {
-					// A newer write to the key replaced this one meanwhile; it will be
-					// replayed in its turn.
-					continue;
-				}
-				if (outcome == Outcome.APPLIED) {
-					delivered++;
-				}
-				else if (outcome == Outcome.SUPERSEDED) {
-					this.superseded.incrementAndGet();
-				}
-				else if (outcome == Outcome.KEY_EXISTS) {
-					logger.warn("A replayed put to a key in slot " + this.keys.slot(entry.key)
-							+ " found the key holding a value it cannot tell is older, and kept it; use "
-							+ "setVersioned for values only Slotwise writes, or delete the key first");
-					drop(RejectReason.KEY_EXISTS, 1);
-				}
-				// FILLED_ALREADY: the fill only had to fill a gap, and there was none.
-			}
-			catch (RuntimeException ex) {
-				entry.inFlight = false;
-				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (RedisOutage.isOutage(cause)) {
-					failed(entry, cause);
-				}
-				else {
-					logger.warn("Redis refused a replayed write to a key in slot " + this.keys.slot(entry.key) + ": "
-							+ cause.getMessage());
-					remove(entry);
-					drop(RejectReason.REFUSED, 1);
-				}
-			}
-		}
-		this.replayed.addAndGet(delivered);
-		return delivered;
-	}
-
-	private CompletableFuture<Outcome> setIfAbsent(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
-			byte[] value, long ttl, boolean fill) {
-		return replay(commands, SET_IF_ABSENT, key, value, ttl).thenApply((reply) -> switch (reply.intValue()) {
-			// 2: the original write reached Redis although the client saw it fail.
-			case 1, 2 -> Outcome.APPLIED;
-			// A fill asks for nothing more than this.
-			default -> fill ? Outcome.FILLED_ALREADY : Outcome.KEY_EXISTS;
-		});
-	}
-
-	private CompletableFuture<Outcome> setIfNewer(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
-			byte[] value, long ttl) {
-		return replay(commands, SET_IF_NEWER, key, value, ttl).thenApply((reply) -> switch (reply.intValue()) {
-			case 1 -> Outcome.APPLIED;
-			case 0 -> Outcome.SUPERSEDED;
-			default -> Outcome.KEY_EXISTS;
-		});
-	}
-
-	private CompletableFuture<Long> replay(RedisClusterAsyncCommands<byte[], byte[]> commands, RedisScript<Long> script,
-			byte[] key, byte[] value, long ttl) {
-		return this.scripts.run(commands, script, List.of(key), value,
-				Long.toString(ttl).getBytes(StandardCharsets.US_ASCII));
-	}
-
-	/** What a replayed write did. */
-	private enum Outcome {
-
-		/** Written to Redis. */
-		APPLIED,
-
-		/** A newer versioned value was there and was kept: last writer wins. */
-		SUPERSEDED,
-
-		/** A value that cannot be ordered against the write was there and was kept. */
-		KEY_EXISTS,
-
-		/** A fill found the key holding a value: nothing to do. */
-		FILLED_ALREADY
-
-	}
-
-	private boolean delivered(Entry entry) {
-		int slot = this.keys.slot(entry.key);
-		this.backoffs.remove(slot);
-		this.guard.answered(slot);
-		return remove(entry);
-	}
-
-	private boolean remove(Entry entry) {
-		this.lock.lock();
-		try {
-			Key key = new Key(entry.key);
-			// A newer write to the key may have replaced this entry meanwhile: keep that
-			// one.
-			if (this.entries.get(key) == entry) {
-				this.entries.remove(key);
-				this.bytes -= entry.size();
-				this.pending = this.entries.size();
-				journalDone(entry);
-				return true;
-			}
-			return false;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void failed(Entry entry, Throwable cause) {
-		int slot = this.keys.slot(entry.key);
-		this.guard.failed(slot, cause);
-		SlotBackoff previous = this.backoffs.get(slot);
-		int attempts = (previous != null) ? previous.attempts + 1 : 1;
-		long wait = this.backoff.apply(attempts);
-		this.backoffs.put(slot, new SlotBackoff(attempts, this.clock.millis() + wait));
-		if (attempts == 1) {
-			logger.info("Replay to slot " + slot + " failed ("
-					+ RedisOutage.reason(cause).map(OutageReason::tag).orElse("error") + "); retrying with back-off");
-		}
-	}
-
-	@Override
-	public void start() {
-		if (this.scheduler != null) {
-			return;
-		}
-		this.closed = false;
-		recoverJournal();
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "slotwise-write-buffer");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long interval = this.settings.replayInterval().toMillis();
-		executor.scheduleWithFixedDelay(this::replaySafely, interval, interval, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
-	}
-
-	private void replaySafely() {
-		try {
-			while (replay() > 0 && this.pending > 0) {
-				// Keep going while batches deliver; a slot that fails backs off.
-			}
-			compactJournal();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Write buffer replay failed", ex);
-		}
-	}
-
-	/**
-	 * Stop replaying: a last drain for up to the drain timeout, then a report of what
-	 * could not be delivered. New writes are rejected from now on.
-	 */
-	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdown();
-			try {
-				executor.awaitTermination(this.settings.drainTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.closed = true;
-		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
-		while (this.pending > 0 && System.nanoTime() < deadline) {
-			this.backoffs.clear();
-			if (replay() == 0) {
-				Thread.onSpinWait();
-			}
-		}
-		if (this.pending > 0 && this.journal != null) {
-			logger
-				.warn("Stopping with " + this.pending + " buffered write(s) not yet delivered to Redis; they are kept "
-						+ "in the journal " + this.journal.file() + " and replayed at the next start");
-		}
-		else if (this.pending > 0) {
-			logger.error("Stopping with " + this.pending + " buffered write(s) not delivered to Redis (dropped so far: "
-					+ dropped() + "); enable slotwise.write-buffer.journal to keep them across a restart");
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.scheduler != null;
-	}
-
-	/**
-	 * Keys of the writes buffered now, oldest first (for diagnostics and tests).
-	 * @return the keys
-	 */
-	public List<byte[]> pendingKeys() {
-		this.lock.lock();
-		try {
-			return this.entries.keySet().stream().map((key) -> key.bytes.clone()).toList();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private record SlotBackoff(int attempts, long notBefore) {
-	}
-
-	private record Key(byte[] bytes) {
+	/** Journal coordination and counting, told of every change of the store. */
+	private final class StoreListener implements WriteStore.Listener {
 
 		@Override
-		public boolean equals(Object other) {
-			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes);
+		public void held(BufferedWrite write) {
+			if (WriteBuffer.this.journal != null) {
+				WriteBuffer.this.journal.held(write.record());
+			}
 		}
 
 		@Override
-		public int hashCode() {
-			return Arrays.hashCode(this.bytes);
+		public void done(BufferedWrite write, boolean empty) {
+			WriteBufferJournal journal = WriteBuffer.this.journal;
+			if (journal == null) {
+				return;
+			}
+			if (empty) {
+				journal.truncate();
+			}
+			else {
+				journal.done(write.key());
+			}
 		}
 
-	}
-
-	/**
-	 * One buffered write: a put (value set), a delete (value null), or a put that must
-	 * delete first because a delete was buffered before it.
-	 */
-	private static final class Entry {
-
-		final byte[] key;
-
-		final byte @Nullable [] value;
-
-		final boolean delete;
-
-		final long deadline;
-
-		final boolean versioned;
-
-		/** Set only where the key holds no value (a cache fill). */
-		final boolean ifAbsent;
-
-		/** Set while its replay is on the wire; guarded by the buffer's lock when set. */
-		volatile boolean inFlight;
-
-		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline) {
-			this(key, value, delete, deadline, false);
+		@Override
+		public void buffered() {
+			WriteBuffer.this.buffered.incrementAndGet();
 		}
 
-		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned) {
-			this(key, value, delete, deadline, versioned, false);
+		@Override
+		public void rejected(RejectReason reason) {
+			WriteBuffer.this.rejected.get(reason).incrementAndGet();
 		}
 
-		Entry(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned, boolean ifAbsent) {
-			this.key = key;
-			this.value = value;
-			this.delete = delete;
-			this.deadline = deadline;
-			this.versioned = versioned;
-			this.ifAbsent = ifAbsent;
-		}
-
-		boolean deletes() {
-			return this.delete;
-		}
-
-		long size() {
-			return this.key.length + ((this.value != null) ? this.value.length : 0);
-		}
-
-		WriteBufferJournal.JournalRecord record() {
-			return new WriteBufferJournal.JournalRecord(this.key, this.value, this.delete, this.deadline,
-					this.versioned, this.ifAbsent);
+		@Override
+		public void dropped(RejectReason reason, int count) {
+			drop(reason, count);
 		}
 
 	}

@@ -1,0 +1,512 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.slotwise.buffer;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
+
+import dev.slotwise.buffer.WriteResult.RejectReason;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The writes a {@link WriteBuffer} holds, and the rules that keep them right. Pure: no
+ * Redis, no threads of its own; time comes from its clock.
+ *
+ * <ul>
+ * <li>Per key, the last write wins, and a delete held before a put is kept: the put is
+ * replayed after deleting the key ({@link BufferedWrite#deleteFirst()}).</li>
+ * <li>A fill never displaces a write held for its key and never takes room from one: when
+ * the store is full it is declined, not counted.</li>
+ * <li>A write whose replay is on the wire ({@link #nextBatch taken}) stays in place; a
+ * newer write to its key replaces it in the store, and the replay's result then no longer
+ * removes it ({@link #remove}).</li>
+ * <li>The store is bounded by entries and bytes; a write that does not fit is rejected or
+ * pushes out the oldest, by {@link WriteBufferSettings.Overflow policy}.</li>
+ * <li>A put whose time to live ran out is dropped when it comes up for replay; a delete
+ * held before it is kept.</li>
+ * </ul>
+ * Every change is reported to a {@link Listener} (the journal, the counters) under the
+ * store's lock, so the listener sees the changes in order.
+ *
+ * <p>
+ * Thread-safe: one lock guards the map; {@link #size()} is a volatile read so the healthy
+ * path of a writer never takes the lock.
+ */
+final class WriteStore {
+
+	private final WriteBufferSettings settings;
+
+	private final Clock clock;
+
+	private final ToIntFunction<byte[]> slots;
+
+	private final Listener listener;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = this.lock.newCondition();
+
+	private final LinkedHashMap<Key, BufferedWrite> writes = new LinkedHashMap<>();
+
+	/** Writes whose replay is on the wire, by identity. */
+	private final Set<BufferedWrite> inFlight = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+	private volatile int size;
+
+	private long bytes;
+
+	/**
+	 * Create an empty store.
+	 * @param settings the bounds and the overflow policy
+	 * @param clock the clock for deadlines
+	 * @param slots the slot of a key
+	 * @param listener told of every change
+	 */
+	WriteStore(WriteBufferSettings settings, Clock clock, ToIntFunction<byte[]> slots, Listener listener) {
+		this.settings = settings;
+		this.clock = clock;
+		this.slots = slots;
+		this.listener = listener;
+	}
+
+	/**
+	 * Decide what a write about to be sent to Redis does, under one lock: it is held
+	 * (queued behind a write to its key whose replay is on the wire, a fill behind any
+	 * held write, or any write to a slot that fails fast), or it may go to Redis and
+	 * takes the write held for its key out of the store, to be
+	 * {@link #restore(BufferedWrite) restored} if it fails.
+	 * @param write the write
+	 * @param slotFailsFast asked only when nothing else decides; may hand the caller the
+	 * slot's one probe
+	 * @return the decision
+	 */
+	Admission admit(BufferedWrite write, BooleanSupplier slotFailsFast) {
+		if (this.size == 0) {
+			return slotFailsFast.getAsBoolean() ? new Admission(hold(write), null) : Admission.PROCEED;
+		}
+		this.lock.lock();
+		try {
+			Key key = new Key(write.key());
+			BufferedWrite held = this.writes.get(key);
+			// Decided before failsFast, which may hand this caller the slot's one probe.
+			if (held != null && (this.inFlight.contains(held) || write.isFill())) {
+				return new Admission(hold(write), null);
+			}
+			if (slotFailsFast.getAsBoolean()) {
+				return new Admission(hold(write), null);
+			}
+			if (held == null) {
+				return Admission.PROCEED;
+			}
+			// The slot is healthy: this newer write supersedes the held one.
+			removeHeld(key, held);
+			return new Admission(null, held);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Hold a write.
+	 * @param write the write
+	 * @return {@link WriteResult#BUFFERED} or a rejection
+	 */
+	WriteResult hold(BufferedWrite write) {
+		if (write.expiredAt(this.clock.millis())) {
+			this.listener.rejected(RejectReason.EXPIRED);
+			return WriteResult.rejected(RejectReason.EXPIRED);
+		}
+		this.lock.lock();
+		try {
+			Key key = new Key(write.key());
+			BufferedWrite previous = this.writes.get(key);
+			if (write.isFill() && previous != null && !previous.isDelete()) {
+				// A held put (or fill) decides what the key holds: the fill adds nothing.
+				return WriteResult.BUFFERED;
+			}
+			long growth = write.size() - ((previous != null) ? previous.size() : 0);
+			boolean fits = (previous != null || this.writes.size() < this.settings.maxEntries())
+					&& this.bytes + growth <= this.settings.maxBytes();
+			if (!fits && write.isFill()) {
+				// A fill is optional: it never takes room from a write.
+				return WriteResult.rejected(RejectReason.OVERFLOW);
+			}
+			if (!fits) {
+				if (this.settings.overflow() == WriteBufferSettings.Overflow.REJECT_NEW) {
+					this.listener.rejected(RejectReason.OVERFLOW);
+					return WriteResult.rejected(RejectReason.OVERFLOW);
+				}
+				makeRoom(key, write.size());
+			}
+			// Last write wins; a delete held earlier for the key is applied first.
+			BufferedWrite merged = (previous != null && !write.isDelete() && previous.deleteFirst())
+					? write.afterDelete() : write;
+			if (previous != null) {
+				this.writes.remove(key);
+				this.bytes -= previous.size();
+			}
+			put(key, merged);
+			this.listener.buffered();
+			return WriteResult.BUFFERED;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void makeRoom(Key incoming, long size) {
+		Iterator<Map.Entry<Key, BufferedWrite>> oldest = this.writes.entrySet().iterator();
+		int dropped = 0;
+		while (oldest.hasNext()
+				&& (this.writes.size() >= this.settings.maxEntries() || this.bytes + size > this.settings.maxBytes())) {
+			Map.Entry<Key, BufferedWrite> victim = oldest.next();
+			if (victim.getKey().equals(incoming)) {
+				continue;
+			}
+			oldest.remove();
+			this.bytes -= victim.getValue().size();
+			this.size = this.writes.size();
+			this.listener.done(victim.getValue(), this.writes.isEmpty());
+			dropped++;
+		}
+		if (dropped > 0) {
+			this.listener.dropped(RejectReason.OVERFLOW, dropped);
+		}
+	}
+
+	/**
+	 * Put back a write {@link #admit admission} took out, after the write that took it
+	 * failed; a write held for its key since wins.
+	 * @param claimed the write taken out
+	 */
+	void restore(BufferedWrite claimed) {
+		this.lock.lock();
+		try {
+			Key key = new Key(claimed.key());
+			if (!this.writes.containsKey(key)) {
+				put(key, claimed);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Take the next writes to replay, oldest first: writes of slots the filter lets
+	 * through, at most the batch size, each marked in flight until {@link #remove
+	 * removed} or {@link #release released}. Puts whose time to live ran out are dropped
+	 * on the way (a delete held before one is kept).
+	 * @param mayReplay whether a slot may be replayed now (not backing off, not failing
+	 * fast); asked in order, at most once per write
+	 * @return the writes, grouped by slot in the order each slot first appears
+	 */
+	List<BufferedWrite> nextBatch(IntPredicate mayReplay) {
+		if (this.size == 0) {
+			return List.of();
+		}
+		long now = this.clock.millis();
+		Map<Integer, List<BufferedWrite>> bySlot = new LinkedHashMap<>();
+		int expired = 0;
+		this.lock.lock();
+		try {
+			Iterator<Map.Entry<Key, BufferedWrite>> all = this.writes.entrySet().iterator();
+			int taken = 0;
+			while (all.hasNext() && taken < this.settings.replayBatchSize()) {
+				Map.Entry<Key, BufferedWrite> held = all.next();
+				BufferedWrite write = held.getValue();
+				if (this.inFlight.contains(write)) {
+					continue;
+				}
+				if (write.expiredAt(now)) {
+					// The put expired: drop it, but never the delete held before it.
+					expired++;
+					this.bytes -= write.size();
+					if (!write.deleteFirst()) {
+						all.remove();
+						this.size = this.writes.size();
+						this.listener.done(write, this.writes.isEmpty());
+						continue;
+					}
+					write = write.withoutPut();
+					held.setValue(write);
+					this.bytes += write.size();
+					this.listener.held(write);
+				}
+				int slot = this.slots.applyAsInt(write.key());
+				if (!mayReplay.test(slot)) {
+					continue;
+				}
+				this.inFlight.add(write);
+				bySlot.computeIfAbsent(slot, (s) -> new ArrayList<>()).add(write);
+				taken++;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (expired > 0) {
+			this.listener.dropped(RejectReason.EXPIRED, expired);
+		}
+		List<BufferedWrite> batch = new ArrayList<>();
+		bySlot.values().forEach(batch::addAll);
+		return batch;
+	}
+
+	/**
+	 * Remove a write whose replay ended (delivered, superseded, refused), unless a newer
+	 * write to its key replaced it meanwhile.
+	 * @param write the write
+	 * @return whether it was removed (it was still the key's write)
+	 */
+	boolean remove(BufferedWrite write) {
+		this.lock.lock();
+		try {
+			this.inFlight.remove(write);
+			Key key = new Key(write.key());
+			if (this.writes.get(key) == write) {
+				removeHeld(key, write);
+				return true;
+			}
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Keep a write whose replay failed, for a later try.
+	 * @param write the write
+	 */
+	void release(BufferedWrite write) {
+		this.lock.lock();
+		try {
+			this.inFlight.remove(write);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The write held for a key, for a reader that must see its own writes.
+	 * @param key the key
+	 * @return the write, or {@code null} if none is held
+	 */
+	@Nullable BufferedWrite get(byte[] key) {
+		if (this.size == 0) {
+			return null;
+		}
+		this.lock.lock();
+		try {
+			return this.writes.get(new Key(key));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Hold writes read back from a journal, where no write is held for their key yet.
+	 * @param recovered the writes, oldest first
+	 */
+	void recover(List<BufferedWrite> recovered) {
+		this.lock.lock();
+		try {
+			for (BufferedWrite write : recovered) {
+				Key key = new Key(write.key());
+				if (!this.writes.containsKey(key)) {
+					this.writes.put(key, write);
+					this.bytes += write.size();
+				}
+			}
+			this.size = this.writes.size();
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Wait until the store changes or a time passes.
+	 * @param nanos the longest wait
+	 * @throws InterruptedException if interrupted
+	 */
+	void awaitChange(long nanos) throws InterruptedException {
+		if (nanos <= 0) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			this.changed.await(nanos, TimeUnit.NANOSECONDS);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * How many writes are held.
+	 * @return the count
+	 */
+	int size() {
+		return this.size;
+	}
+
+	/**
+	 * How many key and value bytes are held.
+	 * @return the bytes
+	 */
+	long bytes() {
+		this.lock.lock();
+		try {
+			return this.bytes;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The writes held, oldest first.
+	 * @return a copy
+	 */
+	List<BufferedWrite> writes() {
+		this.lock.lock();
+		try {
+			return List.copyOf(this.writes.values());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Run an action under the store's lock, so that no change interleaves with it (the
+	 * journal's compaction).
+	 * @param action the action
+	 */
+	void locked(Runnable action) {
+		this.lock.lock();
+		try {
+			action.run();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void put(Key key, BufferedWrite write) {
+		this.writes.put(key, write);
+		this.bytes += write.size();
+		this.size = this.writes.size();
+		this.listener.held(write);
+		this.changed.signalAll();
+	}
+
+	private void removeHeld(Key key, BufferedWrite write) {
+		this.writes.remove(key);
+		this.bytes -= write.size();
+		this.size = this.writes.size();
+		this.listener.done(write, this.writes.isEmpty());
+		this.changed.signalAll();
+	}
+
+	/**
+	 * What {@link #admit} decided.
+	 *
+	 * @param held the result of holding the write, or {@code null} if it may go to Redis
+	 * @param claimed the write taken out for the key, if it may go to Redis and one was
+	 * held
+	 */
+	record Admission(@Nullable WriteResult held, @Nullable BufferedWrite claimed) {
+
+		static final Admission PROCEED = new Admission(null, null);
+
+	}
+
+	/**
+	 * Told of every change, under the store's lock.
+	 */
+	interface Listener {
+
+		/**
+		 * A write is held now (new, merged, restored or reduced to its delete).
+		 * @param write the write
+		 */
+		void held(BufferedWrite write);
+
+		/**
+		 * A write left the store (delivered, superseded, dropped).
+		 * @param write the write
+		 * @param empty whether the store is empty now
+		 */
+		void done(BufferedWrite write, boolean empty);
+
+		/**
+		 * A write was accepted into the store.
+		 */
+		default void buffered() {
+		}
+
+		/**
+		 * A write was not accepted.
+		 * @param reason why
+		 */
+		default void rejected(RejectReason reason) {
+		}
+
+		/**
+		 * Held writes were dropped without being delivered.
+		 * @param reason why
+		 * @param count how many
+		 */
+		default void dropped(RejectReason reason, int count) {
+		}
+
+	}
+
+	private record Key(byte[] bytes) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.bytes);
+		}
+
+	}
+
+}
