@@ -34,6 +34,36 @@ import java.util.Objects;
 public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overflow, Duration replayInterval,
 		int replayBatchSize, Duration initialBackoff, Duration maxBackoff, Duration drainTimeout) {
 
+	/** Default bound on buffered writes: 10,000. */
+	public static final int DEFAULT_MAX_ENTRIES = 10_000;
+
+	/** Default bound on buffered key and value bytes: 16 MiB. */
+	public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
+
+	/** Default overflow policy: reject the write that does not fit. */
+	public static final Overflow DEFAULT_OVERFLOW = Overflow.REJECT_NEW;
+
+	/** Default time between replay runs: 200 ms. */
+	public static final Duration DEFAULT_REPLAY_INTERVAL = Duration.ofMillis(200);
+
+	/**
+	 * Default number of writes sent in one pipelined replay batch: 500, enough to drain
+	 * thousands of writes per second without holding the store's lock for long.
+	 */
+	public static final int DEFAULT_REPLAY_BATCH_SIZE = 500;
+
+	/** Default first back-off of a slot whose replay failed: 100 ms. */
+	public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+
+	/** Default longest back-off of a slot whose replay keeps failing: 5 s. */
+	public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+
+	/** Default time a stopping buffer spends delivering what it holds: 5 s. */
+	public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default interval at which journal records are forced to disk: 100 ms. */
+	public static final Duration DEFAULT_JOURNAL_FSYNC_INTERVAL = Duration.ofMillis(100);
+
 	/**
 	 * Check the settings.
 	 */
@@ -59,8 +89,9 @@ public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overfl
 	 * @return the defaults
 	 */
 	public static WriteBufferSettings defaults() {
-		return new WriteBufferSettings(10_000, 16L * 1024 * 1024, Overflow.REJECT_NEW, Duration.ofMillis(200), 500,
-				Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(5));
+		return new WriteBufferSettings(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_BYTES, DEFAULT_OVERFLOW,
+				DEFAULT_REPLAY_INTERVAL, DEFAULT_REPLAY_BATCH_SIZE, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF,
+				DEFAULT_DRAIN_TIMEOUT);
 	}
 
 	/**

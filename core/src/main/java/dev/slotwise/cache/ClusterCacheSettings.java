@@ -36,6 +36,22 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
 		RedisSerializer<Object> serializer, int lastValueCapacity, Duration readTimeout) {
 
+	/** Default time to live of entries: 10 minutes. */
+	public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
+	/**
+	 * Default longest wait of a read before it answers degraded: 250 ms, about a hundred
+	 * times a healthy read on a LAN, far below a command timeout.
+	 */
+	public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(250);
+
+	/**
+	 * Default number of threads for a cache's asynchronous lookups: 16. A lookup holds
+	 * its thread for at most the read timeout, so 16 threads answer at least 64 lookups a
+	 * second from a hung master and thousands from healthy ones.
+	 */
+	public static final int DEFAULT_RETRIEVE_THREADS = 16;
+
 	/**
 	 * Settings whose reads wait the connection's command timeout.
 	 * @param ttl time to live of entries; {@link Duration#ZERO} for none

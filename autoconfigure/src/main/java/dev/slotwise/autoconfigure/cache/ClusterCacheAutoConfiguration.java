@@ -19,14 +19,12 @@ package dev.slotwise.autoconfigure.cache;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 
 import dev.slotwise.autoconfigure.PropertyChecks;
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.buffer.WriteBufferJournal;
-import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.ClusterCacheSettings;
@@ -57,8 +55,10 @@ import org.springframework.util.ClassUtils;
  * ordered before Spring Boot's cache auto-configuration so that {@code @EnableCaching}
  * gets Slotwise's cache manager; a user's own {@link CacheManager} wins.
  */
-@AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-		FailureDetectionAutoConfiguration.class }, before = CacheAutoConfiguration.class)
+@AutoConfiguration(
+		after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+				FailureDetectionAutoConfiguration.class, WriteBufferAutoConfiguration.class },
+		before = CacheAutoConfiguration.class)
 @ConditionalOnClass({ CacheManager.class, RedisConnectionFactory.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
 @EnableConfigurationProperties(SlotwiseCacheProperties.class)
@@ -66,38 +66,23 @@ public final class ClusterCacheAutoConfiguration {
 
 	private static final String JACKSON = "tools.jackson.databind.ObjectMapper";
 
-	@Bean(destroyMethod = "close")
+	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty("slotwise.write-buffer.journal.enabled")
-	WriteBufferJournal slotwiseWriteBufferJournal(SlotwiseCacheProperties properties) {
-		SlotwiseCacheProperties.WriteBuffer.Journal journal = properties.getWriteBuffer().getJournal();
-		return WriteBufferJournal.open(journal.getDirectory(),
-				PropertyChecks.positive("slotwise.write-buffer.journal.fsync-interval", journal.getFsyncInterval()));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	WriteBuffer writeBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
-			SlotwiseCacheProperties properties, ObjectProvider<WriteBufferJournal> journal) {
-		SlotwiseCacheProperties.WriteBuffer buffer = properties.getWriteBuffer();
-		if (buffer.getMaxEntries() < 1 || buffer.getMaxSize().toBytes() < 1) {
-			throw new InvalidConfigurationPropertyValueException("slotwise.write-buffer.max-entries",
-					buffer.getMaxEntries() + " / " + buffer.getMaxSize(),
-					"The write buffer needs room for at least one write: set max-entries and max-size above zero.");
+	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
+	CacheRetrieveExecutor slotwiseCacheRetrieveExecutor(SlotwiseCacheProperties properties) {
+		if (properties.getRetrieveThreads() < 1) {
+			throw new InvalidConfigurationPropertyValueException("slotwise.cache.retrieve-threads",
+					properties.getRetrieveThreads(), "The cache needs at least one thread for async lookups.");
 		}
-		WriteBufferSettings settings = new WriteBufferSettings(buffer.getMaxEntries(), buffer.getMaxSize().toBytes(),
-				buffer.getOverflow(),
-				PropertyChecks.positive("slotwise.write-buffer.replay-interval", buffer.getReplayInterval()), 500,
-				java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5), buffer.getDrainTimeout());
-		return new WriteBuffer(connectionFactory, keys, guard, settings, Clock.systemUTC(), journal.getIfAvailable());
+		return new CacheRetrieveExecutor(properties.getRetrieveThreads());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
+	@ConditionalOnBean(WriteBuffer.class)
 	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
 	ClusterCacheManager cacheManager(RedisConnectionFactory connectionFactory, WriteBuffer writeBuffer, SlotGuard guard,
-			ClusterKeys keys, SlotwiseCacheProperties properties) {
-		SlotwiseCacheProperties.Cache cache = properties.getCache();
+			ClusterKeys keys, SlotwiseCacheProperties cache, CacheRetrieveExecutor executor) {
 		RedisSerializer<Object> serializer = serializer(cache.getValueSerializer());
 		ClusterCacheSettings defaults = settings(cache, serializer, cache.getDefaultTtl(), cache.getLastValueCapacity(),
 				"slotwise.cache");
@@ -109,7 +94,7 @@ public final class ClusterCacheAutoConfiguration {
 					"slotwise.cache.caches." + name)));
 		return new ClusterCacheManager(configured, cache.isAllowRuntimeCaches() ? defaults : null,
 				(name, settings) -> new ClusterCache(name, settings, connectionFactory, writeBuffer, guard, keys,
-						Clock.systemUTC(), ForkJoinPool.commonPool()));
+						Clock.systemUTC(), executor.executor()));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -126,8 +111,8 @@ public final class ClusterCacheAutoConfiguration {
 
 	}
 
-	private static ClusterCacheSettings settings(SlotwiseCacheProperties.Cache cache,
-			RedisSerializer<Object> serializer, java.time.Duration ttl, int lastValueCapacity, String prefix) {
+	private static ClusterCacheSettings settings(SlotwiseCacheProperties cache, RedisSerializer<Object> serializer,
+			java.time.Duration ttl, int lastValueCapacity, String prefix) {
 		if (ttl.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".ttl", ttl,
 					"A time to live must not be negative. Use 0 to keep entries until they are evicted.");

@@ -16,162 +16,157 @@
 
 package dev.slotwise.autoconfigure.cache;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.slotwise.cache.ClusterCacheSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for the cache ({@code slotwise.cache}) and the write buffer
- * ({@code slotwise.write-buffer}).
+ * Configuration properties of the cache. The write buffer it writes through is configured
+ * under {@code slotwise.write-buffer}.
  */
-@ConfigurationProperties("slotwise")
+@ConfigurationProperties("slotwise.cache")
 public class SlotwiseCacheProperties {
 
-	private final Cache cache = new Cache();
-
-	private final WriteBuffer writeBuffer = new WriteBuffer();
-
-	public Cache getCache() {
-		return this.cache;
-	}
-
-	public WriteBuffer getWriteBuffer() {
-		return this.writeBuffer;
-	}
+	/**
+	 * Whether Slotwise provides the CacheManager.
+	 */
+	private boolean enabled = true;
 
 	/**
-	 * The cache.
+	 * Time to live of entries of caches that set none. 0 keeps entries until evicted.
 	 */
-	public static class Cache {
+	private Duration defaultTtl = ClusterCacheSettings.DEFAULT_TTL;
 
-		/**
-		 * Whether Slotwise provides the CacheManager.
-		 */
-		private boolean enabled = true;
+	/**
+	 * Whether null values are cached.
+	 */
+	private boolean allowNullValues = true;
 
-		/**
-		 * Time to live of entries of caches that set none. 0 keeps entries until evicted.
-		 */
-		private Duration defaultTtl = Duration.ofMinutes(10);
+	/**
+	 * Prefix of every cache key in Redis, before '<cache name>::'. No braces.
+	 */
+	private String keyPrefix = "";
 
-		/**
-		 * Whether null values are cached.
-		 */
-		private boolean allowNullValues = true;
+	/**
+	 * Whether caches not listed under 'slotwise.cache.caches' are created when first
+	 * used. When false, using one is an error.
+	 */
+	private boolean allowRuntimeCaches = true;
 
-		/**
-		 * Prefix of every cache key in Redis, before '<cache name>::'. No braces.
-		 */
-		private String keyPrefix = "";
+	/**
+	 * How many last-seen values each cache keeps on this instance to answer reads of
+	 * failing slots. 0 answers such reads as misses (the method runs).
+	 */
+	private int lastValueCapacity = 0;
 
-		/**
-		 * Whether caches not listed under 'slotwise.cache.caches' are created when first
-		 * used. When false, using one is an error.
-		 */
-		private boolean allowRuntimeCaches = true;
+	/**
+	 * How values are serialized: 'json' (Jackson 3) or 'java' (JDK serialization).
+	 */
+	private ValueSerializer valueSerializer = ValueSerializer.JSON;
 
-		/**
-		 * How many last-seen values each cache keeps on this instance to answer reads of
-		 * failing slots. 0 answers such reads as misses (the method runs).
-		 */
-		private int lastValueCapacity = 0;
+	/**
+	 * How long a cache read waits for Redis before it answers degraded (a miss, or the
+	 * last value seen) and marks the key's slot failing. Shorter than the command
+	 * timeout, so that callers do not pile up on a hung master while every other slot
+	 * starves. Writes wait the command timeout.
+	 */
+	private Duration readTimeout = ClusterCacheSettings.DEFAULT_READ_TIMEOUT;
 
-		/**
-		 * How values are serialized: 'json' (Jackson 3) or 'java' (JDK serialization).
-		 */
-		private ValueSerializer valueSerializer = ValueSerializer.JSON;
+	/**
+	 * Threads that run the cache's asynchronous lookups (Spring's 'retrieve', used for
+	 * methods returning CompletableFuture, Mono or Flux). Each lookup holds its thread
+	 * for at most the read timeout.
+	 */
+	private int retrieveThreads = ClusterCacheSettings.DEFAULT_RETRIEVE_THREADS;
 
-		/**
-		 * How long a cache read waits for Redis before it answers degraded (a miss, or
-		 * the last value seen) and marks the key's slot failing. Shorter than the command
-		 * timeout, so that callers do not pile up on a hung master while every other slot
-		 * starves. Writes wait the command timeout.
-		 */
-		private Duration readTimeout = Duration.ofMillis(250);
+	/**
+	 * Caches by name, with their own settings.
+	 */
+	private Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
-		/**
-		 * Caches by name, with their own settings.
-		 */
-		private Map<String, CacheSpec> caches = new LinkedHashMap<>();
+	public boolean isEnabled() {
+		return this.enabled;
+	}
 
-		public boolean isEnabled() {
-			return this.enabled;
-		}
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
 
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
 
-		public Duration getDefaultTtl() {
-			return this.defaultTtl;
-		}
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = defaultTtl;
+	}
 
-		public void setDefaultTtl(Duration defaultTtl) {
-			this.defaultTtl = defaultTtl;
-		}
+	public boolean isAllowNullValues() {
+		return this.allowNullValues;
+	}
 
-		public boolean isAllowNullValues() {
-			return this.allowNullValues;
-		}
+	public void setAllowNullValues(boolean allowNullValues) {
+		this.allowNullValues = allowNullValues;
+	}
 
-		public void setAllowNullValues(boolean allowNullValues) {
-			this.allowNullValues = allowNullValues;
-		}
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
 
-		public String getKeyPrefix() {
-			return this.keyPrefix;
-		}
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
 
-		public void setKeyPrefix(String keyPrefix) {
-			this.keyPrefix = keyPrefix;
-		}
+	public boolean isAllowRuntimeCaches() {
+		return this.allowRuntimeCaches;
+	}
 
-		public boolean isAllowRuntimeCaches() {
-			return this.allowRuntimeCaches;
-		}
+	public void setAllowRuntimeCaches(boolean allowRuntimeCaches) {
+		this.allowRuntimeCaches = allowRuntimeCaches;
+	}
 
-		public void setAllowRuntimeCaches(boolean allowRuntimeCaches) {
-			this.allowRuntimeCaches = allowRuntimeCaches;
-		}
+	public int getLastValueCapacity() {
+		return this.lastValueCapacity;
+	}
 
-		public int getLastValueCapacity() {
-			return this.lastValueCapacity;
-		}
+	public void setLastValueCapacity(int lastValueCapacity) {
+		this.lastValueCapacity = lastValueCapacity;
+	}
 
-		public void setLastValueCapacity(int lastValueCapacity) {
-			this.lastValueCapacity = lastValueCapacity;
-		}
+	public ValueSerializer getValueSerializer() {
+		return this.valueSerializer;
+	}
 
-		public ValueSerializer getValueSerializer() {
-			return this.valueSerializer;
-		}
+	public void setValueSerializer(ValueSerializer valueSerializer) {
+		this.valueSerializer = valueSerializer;
+	}
 
-		public void setValueSerializer(ValueSerializer valueSerializer) {
-			this.valueSerializer = valueSerializer;
-		}
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
 
-		public Duration getReadTimeout() {
-			return this.readTimeout;
-		}
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
 
-		public void setReadTimeout(Duration readTimeout) {
-			this.readTimeout = readTimeout;
-		}
+	public int getRetrieveThreads() {
+		return this.retrieveThreads;
+	}
 
-		public Map<String, CacheSpec> getCaches() {
-			return this.caches;
-		}
+	public void setRetrieveThreads(int retrieveThreads) {
+		this.retrieveThreads = retrieveThreads;
+	}
 
-		public void setCaches(Map<String, CacheSpec> caches) {
-			this.caches = caches;
-		}
+	public Map<String, CacheSpec> getCaches() {
+		return this.caches;
+	}
 
+	public void setCaches(Map<String, CacheSpec> caches) {
+		this.caches = caches;
 	}
 
 	/**
@@ -203,133 +198,6 @@ public class SlotwiseCacheProperties {
 
 		public void setLastValueCapacity(@Nullable Integer lastValueCapacity) {
 			this.lastValueCapacity = lastValueCapacity;
-		}
-
-	}
-
-	/**
-	 * The write buffer.
-	 */
-	public static class WriteBuffer {
-
-		/**
-		 * Most writes held while their slots are down.
-		 */
-		private int maxEntries = 10000;
-
-		/**
-		 * Most key and value bytes held while their slots are down.
-		 */
-		private DataSize maxSize = DataSize.ofMegabytes(16);
-
-		/**
-		 * What happens to a write that does not fit: 'reject-new' or 'drop-oldest'.
-		 * Either way it is counted and logged.
-		 */
-		private dev.slotwise.buffer.WriteBufferSettings.Overflow overflow = dev.slotwise.buffer.WriteBufferSettings.Overflow.REJECT_NEW;
-
-		/**
-		 * How often buffered writes are replayed.
-		 */
-		private Duration replayInterval = Duration.ofMillis(200);
-
-		/**
-		 * How long stopping the application may spend delivering buffered writes.
-		 */
-		private Duration drainTimeout = Duration.ofSeconds(5);
-
-		private final Journal journal = new Journal();
-
-		public int getMaxEntries() {
-			return this.maxEntries;
-		}
-
-		public void setMaxEntries(int maxEntries) {
-			this.maxEntries = maxEntries;
-		}
-
-		public DataSize getMaxSize() {
-			return this.maxSize;
-		}
-
-		public void setMaxSize(DataSize maxSize) {
-			this.maxSize = maxSize;
-		}
-
-		public dev.slotwise.buffer.WriteBufferSettings.Overflow getOverflow() {
-			return this.overflow;
-		}
-
-		public void setOverflow(dev.slotwise.buffer.WriteBufferSettings.Overflow overflow) {
-			this.overflow = overflow;
-		}
-
-		public Duration getReplayInterval() {
-			return this.replayInterval;
-		}
-
-		public void setReplayInterval(Duration replayInterval) {
-			this.replayInterval = replayInterval;
-		}
-
-		public Duration getDrainTimeout() {
-			return this.drainTimeout;
-		}
-
-		public void setDrainTimeout(Duration drainTimeout) {
-			this.drainTimeout = drainTimeout;
-		}
-
-		public Journal getJournal() {
-			return this.journal;
-		}
-
-		/**
-		 * An on-disk journal that keeps buffered writes across a restart.
-		 */
-		public static class Journal {
-
-			/**
-			 * Whether writes still buffered when the application stops are kept on disk
-			 * and replayed when it starts again.
-			 */
-			private boolean enabled;
-
-			/**
-			 * Directory of the journal file; one directory per running instance.
-			 */
-			private Path directory = Path.of("slotwise-journal");
-
-			/**
-			 * How often journal records are forced to disk; a power loss can take the
-			 * writes of at most this long.
-			 */
-			private Duration fsyncInterval = Duration.ofMillis(100);
-
-			public boolean isEnabled() {
-				return this.enabled;
-			}
-
-			public void setEnabled(boolean enabled) {
-				this.enabled = enabled;
-			}
-
-			public Path getDirectory() {
-				return this.directory;
-			}
-
-			public void setDirectory(Path directory) {
-				this.directory = directory;
-			}
-
-			public Duration getFsyncInterval() {
-				return this.fsyncInterval;
-			}
-
-			public void setFsyncInterval(Duration fsyncInterval) {
-				this.fsyncInterval = fsyncInterval;
-			}
-
 		}
 
 	}

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.cluster.FailoverTuning.WhenDisconnected;
 import dev.slotwise.cluster.SlotHealth;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +56,7 @@ public class SlotwiseClusterProperties {
 	 * (TCP_USER_TIMEOUT; needs the epoll or io_uring transport, which the starter brings
 	 * on Linux). 0 turns it off.
 	 */
-	private Duration tcpUserTimeout = Duration.ofSeconds(6);
+	private Duration tcpUserTimeout = FailoverTuning.DEFAULT_TCP_USER_TIMEOUT;
 
 	/**
 	 * What a command does while its node's connection is down: 'reject' fails it at once
@@ -66,7 +67,7 @@ public class SlotwiseClusterProperties {
 	/**
 	 * Most commands queued per node connection; more fail at once instead of piling up.
 	 */
-	private int requestQueueSize = 10000;
+	private int requestQueueSize = FailoverTuning.DEFAULT_REQUEST_QUEUE_SIZE;
 
 	/**
 	 * Announced node addresses mapped to addresses this application can reach, each as
@@ -173,18 +174,18 @@ public class SlotwiseClusterProperties {
 		 * How often to refresh the topology; bounds how long a hung master's slots stay
 		 * routed to it after its replica took over.
 		 */
-		private Duration period = Duration.ofSeconds(5);
+		private Duration period = FailoverTuning.DEFAULT_REFRESH_PERIOD;
 
 		/**
 		 * Shortest time between two refreshes caused by adaptive triggers (MOVED, ASK,
 		 * reconnects, uncovered slots, unknown nodes).
 		 */
-		private Duration adaptiveMinInterval = Duration.ofSeconds(1);
+		private Duration adaptiveMinInterval = FailoverTuning.DEFAULT_ADAPTIVE_REFRESH_MIN_INTERVAL;
 
 		/**
 		 * Reconnect attempts to one node after which a refresh is triggered.
 		 */
-		private int reconnectAttempts = 3;
+		private int reconnectAttempts = FailoverTuning.DEFAULT_REFRESH_RECONNECT_ATTEMPTS;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -233,17 +234,17 @@ public class SlotwiseClusterProperties {
 		/**
 		 * Idle time before the first probe.
 		 */
-		private Duration idle = Duration.ofSeconds(3);
+		private Duration idle = FailoverTuning.DEFAULT_KEEP_ALIVE_IDLE;
 
 		/**
 		 * Time between probes.
 		 */
-		private Duration interval = Duration.ofSeconds(1);
+		private Duration interval = FailoverTuning.DEFAULT_KEEP_ALIVE_INTERVAL;
 
 		/**
 		 * Unanswered probes after which the connection is closed.
 		 */
-		private int count = 3;
+		private int count = FailoverTuning.DEFAULT_KEEP_ALIVE_COUNT;
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -19,6 +19,7 @@ package dev.slotwise.autoconfigure.cache;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -60,7 +61,8 @@ class ClusterCacheAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
 				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-				DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(Caching.class)
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001");
 
@@ -72,6 +74,26 @@ class ClusterCacheAutoConfigurationTests {
 				.hasSingleBean(SlotHealth.class);
 			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ClusterCacheManager.class);
 		});
+	}
+
+	@Test
+	void asyncLookupsRunOnABoundedNamedPoolShutDownWithTheContext() {
+		this.runner.withPropertyValues("slotwise.cache.retrieve-threads=3").run((context) -> {
+			CacheRetrieveExecutor executor = context.getBean(CacheRetrieveExecutor.class);
+			assertThat(executor.threads()).isEqualTo(3);
+			String thread = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> Thread.currentThread().getName(), executor.executor())
+				.join();
+			assertThat(thread).startsWith("slotwise-cache-");
+			context.close();
+			assertThat(executor.isShutdown()).isTrue();
+		});
+		this.runner.withPropertyValues("slotwise.cache.retrieve-threads=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cache.retrieve-threads"));
+		this.runner.withPropertyValues("slotwise.cache.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(CacheRetrieveExecutor.class));
 	}
 
 	@Test

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -76,7 +77,8 @@ class OutageDrillIntegrationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
 				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-				DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+				ClusterCacheAutoConfiguration.class, CacheAutoConfiguration.class))
 		.withUserConfiguration(App.class)
 		.withPropertyValues("slotwise.cluster.command-timeout=300ms", "slotwise.cache.default-ttl=10m",
 				"slotwise.write-buffer.drain-timeout=200ms",

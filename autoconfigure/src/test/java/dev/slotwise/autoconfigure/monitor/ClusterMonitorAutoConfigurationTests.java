@@ -19,6 +19,7 @@ package dev.slotwise.autoconfigure.monitor;
 import java.time.Clock;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -42,12 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterMonitorAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
-						ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-						ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class,
-						ClusterHealthContributorAutoConfiguration.class, SlotwiseEndpointAutoConfiguration.class,
-						HealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
+				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+				ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class,
+				ClusterHealthContributorAutoConfiguration.class, SlotwiseEndpointAutoConfiguration.class,
+				HealthContributorAutoConfiguration.class, EndpointAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000,127.0.0.1:7001");
 
 	@Test
@@ -101,8 +102,8 @@ class ClusterMonitorAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
 					FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-					DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
-					ClusterMonitorAutoConfiguration.class))
+					DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+					ClusterCacheAutoConfiguration.class, ClusterMonitorAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health",
 					"org.springframework.boot.actuate", "io.micrometer"))

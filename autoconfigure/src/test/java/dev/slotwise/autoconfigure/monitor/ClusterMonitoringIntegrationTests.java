@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -73,13 +74,14 @@ class ClusterMonitoringIntegrationTests {
 	private final ClusterKeys keys = new ClusterKeys();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
-				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
-				DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
-				ClusterMonitorAutoConfiguration.class, ClusterHealthContributorAutoConfiguration.class,
-				SlotwiseEndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-				EndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
+						ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
+						WriteBufferAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
+						ClusterMonitorAutoConfiguration.class, ClusterHealthContributorAutoConfiguration.class,
+						SlotwiseEndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+						EndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+						CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 		.withUserConfiguration(Events.class)
 		.withPropertyValues("slotwise.monitor.interval=100ms", "slotwise.cluster.command-timeout=300ms",
 				"management.endpoints.web.exposure.include=slotwise");

@@ -19,6 +19,7 @@ package dev.slotwise.autoconfigure.ratelimit;
 import java.time.Duration;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -46,8 +47,8 @@ class RateLimiterAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
 			ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
-			ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class, ClusterCacheAutoConfiguration.class,
-			RateLimiterAutoConfiguration.class);
+			ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+			ClusterCacheAutoConfiguration.class, RateLimiterAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000");

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
+import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
@@ -44,10 +45,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimiterIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(ClusterConnectionAutoConfiguration.class, FailureDetectionAutoConfiguration.class,
-						ClusterKeysAutoConfiguration.class, DataRedisAutoConfiguration.class,
-						ClusterCacheAutoConfiguration.class, RateLimiterAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(ClusterConnectionAutoConfiguration.class,
+				FailureDetectionAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, WriteBufferAutoConfiguration.class,
+				ClusterCacheAutoConfiguration.class, RateLimiterAutoConfiguration.class))
 		.withPropertyValues("slotwise.rate-limit.limits.orders.permits=40",
 				"slotwise.rate-limit.limits.orders.window=30s", "slotwise.monitor.enabled=false");
 
