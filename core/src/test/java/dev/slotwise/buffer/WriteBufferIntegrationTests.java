@@ -24,23 +24,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.TestClock;
 import dev.slotwise.buffer.WriteResult.RejectReason;
-import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -65,16 +62,7 @@ class WriteBufferIntegrationTests {
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
-		tuning.applyTo(options);
-		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
-				LettuceClientConfiguration.builder()
-					.clientOptions(options.build())
-					.commandTimeout(tuning.commandTimeout())
-					.build());
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofMillis(500));
 		this.redis = new StringRedisTemplate(this.connectionFactory);
 		this.slotHealth = new SlotHealth(Duration.ofMillis(200), Clock.systemUTC());
 	}

@@ -25,16 +25,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferSettings;
-import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +41,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.cache.Cache;
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -73,16 +70,7 @@ class ClusterCacheIntegrationTests {
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
-		tuning.applyTo(options);
-		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
-				LettuceClientConfiguration.builder()
-					.clientOptions(options.build())
-					.commandTimeout(tuning.commandTimeout())
-					.build());
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofMillis(500));
 		this.slotHealth = new SlotHealth(Duration.ofMillis(500), Clock.systemUTC());
 		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth),
 				WriteBufferSettings.defaults(), Clock.systemUTC());

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
@@ -29,8 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,10 +48,7 @@ class ClusterTopologyIntegrationTests {
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = ClusterConnections.plain(cluster, Duration.ofMillis(500));
 		this.topology = new ClusterTopology(this.connectionFactory);
 		this.topology.afterPropertiesSet();
 	}

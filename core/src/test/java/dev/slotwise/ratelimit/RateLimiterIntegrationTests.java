@@ -26,20 +26,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -71,17 +68,7 @@ class RateLimiterIntegrationTests {
 	}
 
 	private RateLimiter limiter(Map<String, RateLimit> limits, FailureMode failureMode) {
-		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
-		tuning.applyTo(options);
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisClusterConfiguration(this.cluster.seedAddresses()),
-				LettuceClientConfiguration.builder()
-					.clientOptions(options.build())
-					.commandTimeout(tuning.commandTimeout())
-					.build());
-		factory.afterPropertiesSet();
-		factory.start();
+		LettuceConnectionFactory factory = ClusterConnections.tuned(this.cluster, Duration.ofMillis(500));
 		this.factories.add(factory);
 		return new RateLimiter(new StringRedisTemplate(factory), this.keys, limits, failureMode,
 				new SlotGuard(new SlotHealth(Duration.ofMillis(500), Clock.systemUTC())), "ratelimit",
