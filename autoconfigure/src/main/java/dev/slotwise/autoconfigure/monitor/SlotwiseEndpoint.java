@@ -21,14 +21,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ClusterSnapshot;
-import dev.slotwise.cluster.ReshardingAdvisor;
-import dev.slotwise.cluster.ReshardingPlan;
-import dev.slotwise.cluster.SlotLoad;
-import dev.slotwise.cluster.SlotMigrator;
 import dev.slotwise.hotslot.HotSlotDetector;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.monitor.ClusterSnapshot;
 import dev.slotwise.ratelimit.RateLimiter;
+import dev.slotwise.resharding.ReshardingAdvisor;
+import dev.slotwise.resharding.ReshardingPlan;
+import dev.slotwise.resharding.SlotMigrator;
+import dev.slotwise.resharding.SlotTraffic;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -39,7 +39,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code slotwise} actuator endpoint. Reading it shows the cluster as the monitor
  * last saw it (topology, state, replication lag), the write buffer, and a resharding plan
- * when a {@link SlotLoad} is known. Writing to it executes the plan (migrates slots
+ * when a {@link SlotTraffic} is known. Writing to it executes the plan (migrates slots
  * live); that operation is off unless {@code slotwise.monitor.endpoint.reshard-enabled}
  * is set, and it is secured like any actuator write operation.
  */
@@ -50,7 +50,7 @@ public class SlotwiseEndpoint {
 
 	private final @Nullable WriteBuffer writeBuffer;
 
-	private final @Nullable SlotLoad slotLoad;
+	private final @Nullable SlotTraffic slotTraffic;
 
 	private final @Nullable SlotMigrator migrator;
 
@@ -68,33 +68,33 @@ public class SlotwiseEndpoint {
 	 * Create the endpoint.
 	 * @param monitor the cluster monitor
 	 * @param writeBuffer the write buffer, or {@code null}
-	 * @param slotLoad traffic per slot, or {@code null} when not measured
+	 * @param slotTraffic traffic per slot, or {@code null} when not measured
 	 * @param migrator the migrator, or {@code null} when resharding is off
 	 * @param maxPlanSteps the most slots a plan moves
 	 */
-	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
-			@Nullable SlotMigrator migrator, int maxPlanSteps) {
-		this(monitor, writeBuffer, slotLoad, migrator, maxPlanSteps, null, null);
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps) {
+		this(monitor, writeBuffer, slotTraffic, migrator, maxPlanSteps, null, null);
 	}
 
 	/**
 	 * Create the endpoint with the hot-slot detector and the rate limiter.
 	 * @param monitor the cluster monitor
 	 * @param writeBuffer the write buffer, or {@code null}
-	 * @param slotLoad traffic per slot, or {@code null} when not measured
+	 * @param slotTraffic traffic per slot, or {@code null} when not measured
 	 * @param migrator the migrator, or {@code null} when resharding is off
 	 * @param maxPlanSteps the most slots a plan moves
 	 * @param hotSlots the hot-slot detector, or {@code null}
 	 * @param rateLimiter the rate limiter, or {@code null}
 	 */
-	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
-			@Nullable SlotMigrator migrator, int maxPlanSteps, @Nullable HotSlotDetector hotSlots,
-			@Nullable RateLimiter rateLimiter) {
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps,
+			@Nullable HotSlotDetector hotSlots, @Nullable RateLimiter rateLimiter) {
 		this.hotSlots = hotSlots;
 		this.rateLimiter = rateLimiter;
 		this.monitor = monitor;
 		this.writeBuffer = writeBuffer;
-		this.slotLoad = slotLoad;
+		this.slotTraffic = slotTraffic;
 		this.migrator = migrator;
 		this.maxPlanSteps = maxPlanSteps;
 	}
@@ -133,7 +133,7 @@ public class SlotwiseEndpoint {
 			summary.put("decisions", limiter.decisions());
 			report.put("rateLimiter", summary);
 		}
-		report.put("reshardingPlan", (this.slotLoad != null) ? describe(plan(snapshot, this.slotLoad))
+		report.put("reshardingPlan", (this.slotTraffic != null) ? describe(plan(snapshot, this.slotTraffic))
 				: Map.of("note", "no traffic measured: enable slotwise.monitor.hot-slots to get a plan"));
 		if (this.lastReshard != null) {
 			report.put("lastReshard", this.lastReshard);
@@ -141,7 +141,7 @@ public class SlotwiseEndpoint {
 		return report;
 	}
 
-	private ReshardingPlan plan(ClusterSnapshot snapshot, SlotLoad load) {
+	private ReshardingPlan plan(ClusterSnapshot snapshot, SlotTraffic load) {
 		return ReshardingAdvisor.plan(snapshot, load, this.maxPlanSteps);
 	}
 
@@ -175,7 +175,7 @@ public class SlotwiseEndpoint {
 					"Resharding from the endpoint is off. Set slotwise.monitor.endpoint.reshard-enabled=true "
 							+ "(and secure the actuator) to allow it.");
 		}
-		SlotLoad load = this.slotLoad;
+		SlotTraffic load = this.slotTraffic;
 		if (load == null) {
 			throw new IllegalStateException(
 					"No traffic is measured, so there is no plan: enable " + "slotwise.monitor.hot-slots.");

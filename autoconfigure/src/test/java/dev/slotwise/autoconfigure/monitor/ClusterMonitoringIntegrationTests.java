@@ -24,18 +24,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
-import dev.slotwise.cluster.ClusterEvent;
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ReshardingAdvisor;
-import dev.slotwise.cluster.ReshardingPlan;
-import dev.slotwise.cluster.SlotLoad;
-import dev.slotwise.cluster.SlotMigrator;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.monitor.ClusterEvent;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.resharding.ReshardingAdvisor;
+import dev.slotwise.resharding.ReshardingPlan;
+import dev.slotwise.resharding.SlotMigrator;
+import dev.slotwise.resharding.SlotTraffic;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
@@ -137,11 +137,11 @@ class ClusterMonitoringIntegrationTests {
 		ClusterNode busiest = cluster.masterForSlot(hot);
 		int warm = slotOn(cluster, busiest, hot, -1);
 		int alsoWarm = slotOn(cluster, busiest, hot, warm);
-		SlotLoad load = (slot) -> (slot == hot) ? 1000 : (slot == warm || slot == alsoWarm) ? 600 : 0;
+		SlotTraffic load = (slot) -> (slot == hot) ? 1000 : (slot == warm || slot == alsoWarm) ? 600 : 0;
 		this.runner
 			.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodesProperty(),
 					"slotwise.monitor.endpoint.reshard-enabled=true")
-			.withBean(SlotLoad.class, () -> load)
+			.withBean(SlotTraffic.class, () -> load)
 			.run((context) -> {
 				SlotwiseEndpoint endpoint = context.getBean(SlotwiseEndpoint.class);
 				ClusterMonitor monitor = context.getBean(ClusterMonitor.class);

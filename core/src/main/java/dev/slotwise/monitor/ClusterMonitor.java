@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.monitor;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -34,17 +34,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import dev.slotwise.cluster.ClusterSnapshot.Master;
-import dev.slotwise.cluster.ClusterSnapshot.Replica;
-import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import dev.slotwise.cluster.OutageReason;
+import dev.slotwise.cluster.RedisOutage;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.monitor.ClusterSnapshot.Master;
+import dev.slotwise.monitor.ClusterSnapshot.Replica;
+import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
