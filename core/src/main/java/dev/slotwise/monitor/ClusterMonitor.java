@@ -46,8 +46,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -104,7 +104,8 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private volatile String lastAnswered = "";
 
-	private final Map<String, String> knownRoles = new HashMap<>();
+	/** Every node seen at a poll, by id, as it was last seen. */
+	private final Map<String, KnownNode> knownNodes = new HashMap<>();
 
 	private final List<Consumer<ClusterSnapshot>> pollListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -363,6 +364,16 @@ public class ClusterMonitor implements SmartLifecycle {
 	private record ReplicaLink(String state, long offset, long lagSeconds) {
 	}
 
+	/**
+	 * A node as a poll last saw it.
+	 *
+	 * @param address its address
+	 * @param masterId the id of its master when it was a replica, {@code null} when it
+	 * was a master
+	 */
+	private record KnownNode(String address, @Nullable String masterId) {
+	}
+
 	private static Map<String, String> fields(String info) {
 		Map<String, String> fields = new LinkedHashMap<>();
 		for (String line : info.split("\r?\n")) {
@@ -480,11 +491,12 @@ public class ClusterMonitor implements SmartLifecycle {
 	private List<ClusterEvent> failovers(ClusterSnapshot current) {
 		List<ClusterEvent> failovers = new ArrayList<>();
 		for (Master master : current.masters()) {
-			String before = this.knownRoles.get(master.id());
-			if (before != null && before.startsWith("replica-of:") && !master.slots().isEmpty()) {
-				String previousMasterId = before.substring("replica-of:".length());
+			KnownNode before = this.knownNodes.get(master.id());
+			String previousMasterId = (before != null) ? before.masterId() : null;
+			if (previousMasterId != null && !master.slots().isEmpty()) {
+				KnownNode previousMaster = this.knownNodes.get(previousMasterId);
 				failovers.add(new ClusterEvent.Failover(previousMasterId,
-						this.knownRoles.getOrDefault("address:" + previousMasterId, "?"), master.id(), master.address(),
+						(previousMaster != null) ? previousMaster.address() : "?", master.id(), master.address(),
 						current));
 			}
 		}
@@ -493,11 +505,9 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private void remember(ClusterSnapshot current) {
 		for (Master master : current.masters()) {
-			this.knownRoles.put(master.id(), "master");
-			this.knownRoles.put("address:" + master.id(), master.address());
+			this.knownNodes.put(master.id(), new KnownNode(master.address(), null));
 			for (Replica replica : master.replicas()) {
-				this.knownRoles.put(replica.id(), "replica-of:" + master.id());
-				this.knownRoles.put("address:" + replica.id(), replica.address());
+				this.knownNodes.put(replica.id(), new KnownNode(replica.address(), master.id()));
 			}
 		}
 	}

@@ -22,9 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.slotwise.monitor.ClusterSnapshot;
 import dev.slotwise.monitor.ClusterSnapshot.Master;
 import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
-import dev.slotwise.monitor.ClusterSnapshot;
 
 /**
  * Proposes moving the hottest slots of the busiest master to the least busy one. Pure

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.monitor.ClusterSnapshot;
 import dev.slotwise.monitor.ClusterSnapshot.Master;
 import dev.slotwise.monitor.ClusterSnapshot.Replica;
-import dev.slotwise.monitor.ClusterSnapshot;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
