@@ -32,12 +32,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.slotwise.support.NodeInfo;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -411,9 +413,12 @@ public class HotSlotDetector implements SmartLifecycle {
 				}
 				try {
 					RedisClusterCommands<byte[], byte[]> commands = cluster.getConnection(node.getNodeId()).sync();
+					String host = node.getUri().getHost();
+					int port = node.getUri().getPort();
 					masters.add(new MasterLoad(node.getNodeId(), address(node.getUri()),
-							infoValue(commands.info("stats"), "instantaneous_ops_per_sec"),
-							infoValue(commands.info("memory"), "used_memory"), node.getSlots().size()));
+							infoValue(NodeInfo.read(connection, host, port, "stats"), "instantaneous_ops_per_sec"),
+							infoValue(NodeInfo.read(connection, host, port, "memory"), "used_memory"),
+							node.getSlots().size()));
 					for (HotSlot hotSlot : this.view.hotSlots()) {
 						if (node.hasSlot(hotSlot.slot())) {
 							keysInSlot.put(hotSlot.slot(), commands.clusterCountKeysInSlot(hotSlot.slot()));
@@ -437,19 +442,8 @@ public class HotSlotDetector implements SmartLifecycle {
 		this.serverView = new ServerView(masters, keysInSlot, this.clock.instant());
 	}
 
-	static long infoValue(String info, String field) {
-		String prefix = field + ":";
-		for (String line : info.split("\r?\n")) {
-			if (line.startsWith(prefix)) {
-				try {
-					return Long.parseLong(line.substring(prefix.length()).trim());
-				}
-				catch (NumberFormatException ex) {
-					return -1;
-				}
-			}
-		}
-		return -1;
+	static long infoValue(Properties info, String field) {
+		return NodeInfo.number(info, field, -1);
 	}
 
 	private @Nullable Partitions topology() {

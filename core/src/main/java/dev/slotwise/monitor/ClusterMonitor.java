@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.monitor.ClusterSnapshot.Master;
 import dev.slotwise.monitor.ClusterSnapshot.Replica;
 import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
+import dev.slotwise.support.NodeInfo;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -61,8 +64,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
  * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen node
  * costs at most one command timeout) and {@code INFO replication} from every master in
- * parallel (a master lists each replica's acknowledged offset and the seconds since its
- * last acknowledgement, which a frozen replica cannot report itself), then:
+ * parallel, through Spring Data's {@code serverCommands().info(node, section)}, waiting
+ * at most the node timeout (a master lists each replica's acknowledged offset and the
+ * seconds since its last acknowledgement, which a frozen replica cannot report itself),
+ * then:
  * <ul>
  * <li>marks the slots of masters the cluster flags {@code fail} or {@code fail?} in
  * {@link SlotHealth}, so that callers fail fast on those slots before any of them waits
@@ -103,6 +108,16 @@ public class ClusterMonitor implements SmartLifecycle {
 	private static final int TOLERATED_FAILED_POLLS = 2;
 
 	private volatile String lastAnswered = "";
+
+	/** Reads of each master's {@code INFO replication}, by node id. */
+	private final Map<String, CompletableFuture<Properties>> infoReads = new HashMap<>();
+
+	/** Runs the reads of {@code INFO replication}: a thread per master at most. */
+	private final ExecutorService infoReaders = Executors.newCachedThreadPool((runnable) -> {
+		Thread thread = new Thread(runnable, "slotwise-cluster-monitor-info");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	/** Every node seen at a poll, by id, as it was last seen. */
 	private final Map<String, KnownNode> knownNodes = new HashMap<>();
@@ -256,7 +271,7 @@ public class ClusterMonitor implements SmartLifecycle {
 				String nodes = commands.clusterNodes();
 				String info = commands.clusterInfo();
 				this.lastAnswered = candidate.getNodeId();
-				return snapshot(cluster, ClusterPartitionParser.parse(nodes), fields(info), address(candidate));
+				return snapshot(ClusterPartitionParser.parse(nodes), NodeInfo.parse(info), address(candidate));
 			}
 			catch (RuntimeException ex) {
 				failure = ex;
@@ -267,12 +282,11 @@ public class ClusterMonitor implements SmartLifecycle {
 				: "no known nodes");
 	}
 
-	private ClusterSnapshot snapshot(StatefulRedisClusterConnection<byte[], byte[]> cluster, Partitions view,
-			Map<String, String> info, String answeredBy) {
-		Map<String, CompletableFuture<Map<String, String>>> replication = new LinkedHashMap<>();
+	private ClusterSnapshot snapshot(Partitions view, Properties info, String answeredBy) {
+		Map<String, CompletableFuture<Properties>> replication = new LinkedHashMap<>();
 		for (RedisClusterNode node : view) {
 			if (node.is(NodeFlag.UPSTREAM) && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.NOADDR)) {
-				replication.put(node.getNodeId(), replicationInfo(cluster, node));
+				replication.put(node.getNodeId(), replicationInfo(node));
 			}
 		}
 		List<Master> masters = new ArrayList<>();
@@ -280,9 +294,9 @@ public class ClusterMonitor implements SmartLifecycle {
 			if (!node.is(NodeFlag.UPSTREAM)) {
 				continue;
 			}
-			Map<String, String> masterInfo = answer(replication.get(node.getNodeId()));
+			Properties masterInfo = answer(replication.get(node.getNodeId()));
 			Map<String, ReplicaLink> links = replicaLinks(masterInfo);
-			long masterOffset = number(masterInfo.get("master_repl_offset"), -1);
+			long masterOffset = NodeInfo.number(masterInfo, "master_repl_offset", -1);
 			List<Replica> replicas = new ArrayList<>();
 			for (RedisClusterNode candidate : view) {
 				if (candidate.is(NodeFlag.REPLICA) && node.getNodeId().equals(candidate.getSlaveOf())) {
@@ -294,35 +308,52 @@ public class ClusterMonitor implements SmartLifecycle {
 			masters.add(new Master(node.getNodeId(), address(node), flags(node), SlotRange.of(slots), masterOffset,
 					replicas));
 		}
-		return new ClusterSnapshot(this.clock.instant(), info.getOrDefault("cluster_state", "unknown"),
-				(int) number(info.get("cluster_slots_assigned"), 0), (int) number(info.get("cluster_slots_ok"), 0),
-				(int) number(info.get("cluster_slots_pfail"), 0), (int) number(info.get("cluster_slots_fail"), 0),
-				(int) number(info.get("cluster_known_nodes"), 0), (int) number(info.get("cluster_size"), 0),
-				number(info.get("cluster_current_epoch"), 0), masters, answeredBy, null);
+		return new ClusterSnapshot(this.clock.instant(), info.getProperty("cluster_state", "unknown"),
+				(int) NodeInfo.number(info, "cluster_slots_assigned", 0),
+				(int) NodeInfo.number(info, "cluster_slots_ok", 0),
+				(int) NodeInfo.number(info, "cluster_slots_pfail", 0),
+				(int) NodeInfo.number(info, "cluster_slots_fail", 0),
+				(int) NodeInfo.number(info, "cluster_known_nodes", 0), (int) NodeInfo.number(info, "cluster_size", 0),
+				NodeInfo.number(info, "cluster_current_epoch", 0), masters, answeredBy, null);
 	}
 
-	private CompletableFuture<Map<String, String>> replicationInfo(
-			StatefulRedisClusterConnection<byte[], byte[]> cluster, RedisClusterNode node) {
-		try {
-			return cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
-				.thenCompose((connection) -> connection.async().info("replication").toCompletableFuture())
-				.thenApply(ClusterMonitor::fields)
-				.orTimeout(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	/**
+	 * A master's {@code INFO replication}, read on a thread of its own and waited for at
+	 * most the node timeout. Spring Data's {@code info(node, section)} blocks its caller
+	 * until the node answers or the command times out, so the reads run in parallel on
+	 * {@link #infoReaders}; a master that has not answered the previous poll's read is
+	 * not asked again until it does (the poll waits on that read), so a frozen master
+	 * holds one thread, not one per poll.
+	 */
+	private CompletableFuture<Properties> replicationInfo(RedisClusterNode node) {
+		CompletableFuture<Properties> read = this.infoReads.get(node.getNodeId());
+		if (read == null || read.isDone()) {
+			String host = node.getUri().getHost();
+			int port = node.getUri().getPort();
+			try {
+				read = CompletableFuture.supplyAsync(() -> {
+					try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
+						return NodeInfo.read(connection, host, port, "replication");
+					}
+				}, this.infoReaders);
+			}
+			catch (RuntimeException ex) {
+				read = CompletableFuture.failedFuture(ex);
+			}
+			this.infoReads.put(node.getNodeId(), read);
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return read.copy().orTimeout(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private static Map<String, String> answer(@Nullable CompletableFuture<Map<String, String>> future) {
+	private static Properties answer(@Nullable CompletableFuture<Properties> future) {
 		if (future == null) {
-			return Map.of();
+			return new Properties();
 		}
 		try {
 			return future.join();
 		}
 		catch (RuntimeException ex) {
-			return Map.of();
+			return new Properties();
 		}
 	}
 
@@ -342,9 +373,10 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * Replicas as a master lists them: {@code slave0:ip=...,port=...,state=online,
 	 * offset=...,lag=...}.
 	 */
-	private static Map<String, ReplicaLink> replicaLinks(Map<String, String> info) {
+	private static Map<String, ReplicaLink> replicaLinks(Properties info) {
 		Map<String, ReplicaLink> links = new HashMap<>();
-		info.forEach((name, value) -> {
+		info.stringPropertyNames().forEach((name) -> {
+			String value = info.getProperty(name);
 			if (name.startsWith("slave") && !name.startsWith("slave_")) {
 				Map<String, String> parts = new HashMap<>();
 				for (String part : value.split(",")) {
@@ -354,8 +386,8 @@ public class ClusterMonitor implements SmartLifecycle {
 					}
 				}
 				links.put(parts.get("ip") + ":" + parts.get("port"),
-						new ReplicaLink(parts.getOrDefault("state", "unknown"), number(parts.get("offset"), 0),
-								number(parts.get("lag"), 0)));
+						new ReplicaLink(parts.getOrDefault("state", "unknown"), NodeInfo.number(parts.get("offset"), 0),
+								NodeInfo.number(parts.get("lag"), 0)));
 			}
 		});
 		return links;
@@ -372,29 +404,6 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * was a master
 	 */
 	private record KnownNode(String address, @Nullable String masterId) {
-	}
-
-	private static Map<String, String> fields(String info) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		for (String line : info.split("\r?\n")) {
-			int colon = line.indexOf(':');
-			if (colon > 0 && !line.startsWith("#")) {
-				fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
-			}
-		}
-		return fields;
-	}
-
-	private static long number(@Nullable String text, long fallback) {
-		if (text == null) {
-			return fallback;
-		}
-		try {
-			return Long.parseLong(text.trim());
-		}
-		catch (NumberFormatException ex) {
-			return fallback;
-		}
 	}
 
 	private static Set<String> flags(RedisClusterNode node) {
