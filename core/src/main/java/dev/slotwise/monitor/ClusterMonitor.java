@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -42,11 +41,12 @@ import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.monitor.ClusterSnapshot.Master;
 import dev.slotwise.monitor.ClusterSnapshot.Replica;
 import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
+import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.NodeInfo;
+import dev.slotwise.support.PeriodicTask;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -58,7 +58,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
@@ -98,7 +97,7 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private @Nullable ClusterSnapshot previous;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTask poller;
 
 	private volatile boolean lastPollFailed;
 
@@ -106,6 +105,9 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	/** Polls that may fail in a row before the snapshot turns unknown. */
 	private static final int TOLERATED_FAILED_POLLS = 2;
+
+	/** How long {@link #stop()} waits at least for a poll in progress. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
 
 	private volatile String lastAnswered = "";
 
@@ -144,6 +146,8 @@ public class ClusterMonitor implements SmartLifecycle {
 		this.clock = clock;
 		this.events = events;
 		this.snapshot = ClusterSnapshot.unknown(clock.instant(), ClusterSnapshot.NOT_POLLED);
+		this.poller = new PeriodicTask("slotwise-cluster-monitor", Duration.ZERO, settings.interval(),
+				PeriodicTask.Pacing.FIXED_DELAY, this::poll);
 	}
 
 	/**
@@ -184,12 +188,10 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * changes. Called by the monitor's own thread; public for tests.
 	 * @return the new snapshot
 	 */
-	@SuppressWarnings("unchecked")
 	public synchronized ClusterSnapshot poll() {
 		ClusterSnapshot current;
 		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-			StatefulRedisClusterConnection<byte[], byte[]> cluster = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection()).getStatefulConnection();
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = LettuceCommands.stateful(connection);
 			current = read(cluster);
 			if (!current.isUnknown()) {
 				refreshClientIfBehind(cluster, current);
@@ -228,9 +230,8 @@ public class ClusterMonitor implements SmartLifecycle {
 	 */
 	private void refreshClientIfBehind(StatefulRedisClusterConnection<byte[], byte[]> cluster,
 			ClusterSnapshot current) {
-		if (!(this.connectionFactory instanceof LettuceConnectionFactory lettuce)
-				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)
-				|| client.isTopologyRefreshInProgress()) {
+		RedisClusterClient client = LettuceCommands.client(this.connectionFactory).orElse(null);
+		if (client == null || client.isTopologyRefreshInProgress()) {
 			return;
 		}
 		Partitions routing = cluster.getPartitions();
@@ -535,42 +536,27 @@ public class ClusterMonitor implements SmartLifecycle {
 		return "Failover: " + failover.newMasterAddress() + " took over from " + failover.previousMasterAddress();
 	}
 
+	/**
+	 * Poll at once, then every interval, on the {@code slotwise-cluster-monitor} thread.
+	 */
 	@Override
 	public void start() {
-		if (this.scheduler != null) {
-			return;
-		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "slotwise-cluster-monitor");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = this.settings.interval().toMillis();
-		executor.scheduleWithFixedDelay(this::pollSafely, 0, millis, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.poller.start();
 	}
 
-	private void pollSafely() {
-		try {
-			poll();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Cluster monitor poll failed", ex);
-		}
-	}
-
+	/**
+	 * Stop polling; wait for a poll in progress, at most the node timeout or one second,
+	 * whichever is longer.
+	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		Duration nodeTimeout = this.settings.nodeTimeout();
+		this.poller.stop((nodeTimeout.compareTo(STOP_TIMEOUT) > 0) ? nodeTimeout : STOP_TIMEOUT);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.poller.isRunning();
 	}
 
 	/**
