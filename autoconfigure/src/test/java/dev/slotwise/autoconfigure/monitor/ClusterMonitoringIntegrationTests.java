@@ -19,7 +19,6 @@ package dev.slotwise.autoconfigure.monitor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -146,17 +145,15 @@ class ClusterMonitoringIntegrationTests {
 				SlotwiseEndpoint endpoint = context.getBean(SlotwiseEndpoint.class);
 				ClusterMonitor monitor = context.getBean(ClusterMonitor.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> monitor.snapshot().isUp());
-				@SuppressWarnings("unchecked")
-				Map<String, Object> plan = (Map<String, Object>) endpoint.report().get("reshardingPlan");
-				@SuppressWarnings("unchecked")
-				List<Map<String, Object>> steps = (List<Map<String, Object>>) plan.get("steps");
+				List<SlotwiseEndpoint.ReshardingStepDescriptor> steps = endpoint.report().reshardingPlan().steps();
 				assertThat(steps).as("the hottest slot moves; moving more would make the target the busiest")
 					.singleElement()
 					.satisfies((step) -> {
-						assertThat(step).containsEntry("slot", hot).containsEntry("from", busiest.address());
-						assertThat((String) step.get("redisCli")).startsWith("redis-cli --cluster reshard ");
+						assertThat(step.slot()).isEqualTo(hot);
+						assertThat(step.from()).isEqualTo(busiest.address());
+						assertThat(step.redisCli()).startsWith("redis-cli --cluster reshard ");
 					});
-				String target = (String) steps.get(0).get("to");
+				String target = steps.get(0).to();
 				ReshardingPlan original = ReshardingAdvisor.plan(monitor.snapshot(), load, 16);
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 				for (int i = 0; i < 300; i++) {
@@ -203,7 +200,7 @@ class ClusterMonitoringIntegrationTests {
 				for (int i = 0; i < 300; i++) {
 					assertThat(redis.opsForValue().get(hotKey + ":" + i)).isEqualTo("v" + i);
 				}
-				assertThat(endpoint.report()).containsKey("lastReshard");
+				assertThat(endpoint.report().lastReshard()).isNotNull();
 				SlotMigrator.Progress again = new SlotMigrator(context.getBean(RedisConnectionFactory.class), 100,
 						Duration.ofSeconds(5))
 					.execute(original, (step) -> {
