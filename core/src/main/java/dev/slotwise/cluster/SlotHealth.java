@@ -154,11 +154,12 @@ public final class SlotHealth {
 	}
 
 	/**
-	 * Mark one slot failing, without its peers (for callers that mark whole ranges).
+	 * Mark one slot failing, without its peers, for callers that mark whole ranges (the
+	 * cluster monitor marks every slot of a master the cluster flags failing).
 	 * @param slot the slot
 	 * @return whether the slot was healthy before
 	 */
-	boolean markFailingSlot(int slot) {
+	public boolean markFailingSlot(int slot) {
 		return this.failingUntil.getAndSet(slot, this.clock.millis() + this.probeIntervalMillis) == HEALTHY;
 	}
 

@@ -15,8 +15,13 @@
  */
 
 /**
- * The cluster connection: failover tuning for Lettuce and the map from announced node
- * addresses to reachable ones.
+ * The cluster connection and the failure protocol. Connection: failover tuning for
+ * Lettuce ({@link FailoverTuning}) and the map from announced node addresses to reachable
+ * ones ({@link AddressMap}). Failure protocol: {@link SlotGuard} runs a call for a slot
+ * ({@link SlotCall}), classifies its failure ({@link RedisOutage}, {@link OutageReason})
+ * and marks or clears the slot in {@link SlotHealth}, which spreads a mark to the slots
+ * that share a master ({@link SlotPeers}, {@link ClusterTopology}). Nothing here depends
+ * on monitoring, resharding or hot slots.
  */
 @NullMarked
 package dev.slotwise.cluster;

@@ -32,15 +32,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.NodeInfo;
+import dev.slotwise.support.PeriodicTask;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -98,6 +98,9 @@ public class HotSlotDetector implements SmartLifecycle {
 
 	private static final int SLOTS = HotSlotCounter.SLOTS;
 
+	/** How long {@link #stop()} waits for an evaluation in progress. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
+
 	private final HotSlotSettings settings;
 
 	private final HotSlotCounter counter;
@@ -132,7 +135,10 @@ public class HotSlotDetector implements SmartLifecycle {
 
 	private volatile boolean lastServerViewFailed;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTask evaluator;
+
+	/** When the server view is next due ({@link System#nanoTime()}). */
+	private volatile long nextServerView;
 
 	/**
 	 * Create a detector that uses the system clock.
@@ -165,6 +171,8 @@ public class HotSlotDetector implements SmartLifecycle {
 		this.counter = new HotSlotCounter(settings.keySampleRate());
 		this.buckets = new long[settings.buckets()][SLOTS];
 		this.view = new WindowView(clock.instant(), 0, 0, List.of(), List.of());
+		this.evaluator = new PeriodicTask("slotwise-hot-slots", settings.bucket(), settings.bucket(),
+				PeriodicTask.Pacing.FIXED_RATE, this::step);
 	}
 
 	/**
@@ -403,7 +411,7 @@ public class HotSlotDetector implements SmartLifecycle {
 		Map<Integer, Long> keysInSlot = new HashMap<>();
 		RuntimeException failure = null;
 		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-			StatefulRedisClusterConnection<byte[], byte[]> cluster = stateful(connection);
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = LettuceCommands.stateful(connection);
 			Partitions partitions = cluster.getPartitions();
 			for (RedisClusterNode node : partitions) {
 				if (!node.is(NodeFlag.UPSTREAM) || node.getSlots().isEmpty() || node.is(NodeFlag.FAIL)) {
@@ -411,9 +419,12 @@ public class HotSlotDetector implements SmartLifecycle {
 				}
 				try {
 					RedisClusterCommands<byte[], byte[]> commands = cluster.getConnection(node.getNodeId()).sync();
+					String host = node.getUri().getHost();
+					int port = node.getUri().getPort();
 					masters.add(new MasterLoad(node.getNodeId(), address(node.getUri()),
-							infoValue(commands.info("stats"), "instantaneous_ops_per_sec"),
-							infoValue(commands.info("memory"), "used_memory"), node.getSlots().size()));
+							infoValue(NodeInfo.read(connection, host, port, "stats"), "instantaneous_ops_per_sec"),
+							infoValue(NodeInfo.read(connection, host, port, "memory"), "used_memory"),
+							node.getSlots().size()));
 					for (HotSlot hotSlot : this.view.hotSlots()) {
 						if (node.hasSlot(hotSlot.slot())) {
 							keysInSlot.put(hotSlot.slot(), commands.clusterCountKeysInSlot(hotSlot.slot()));
@@ -437,19 +448,8 @@ public class HotSlotDetector implements SmartLifecycle {
 		this.serverView = new ServerView(masters, keysInSlot, this.clock.instant());
 	}
 
-	static long infoValue(String info, String field) {
-		String prefix = field + ":";
-		for (String line : info.split("\r?\n")) {
-			if (line.startsWith(prefix)) {
-				try {
-					return Long.parseLong(line.substring(prefix.length()).trim());
-				}
-				catch (NumberFormatException ex) {
-					return -1;
-				}
-			}
-		}
-		return -1;
+	static long infoValue(Properties info, String field) {
+		return NodeInfo.number(info, field, -1);
 	}
 
 	private @Nullable Partitions topology() {
@@ -457,18 +457,12 @@ public class HotSlotDetector implements SmartLifecycle {
 			return null;
 		}
 		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-			return stateful(connection).getPartitions();
+			return LettuceCommands.stateful(connection).getPartitions();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("No topology for the hot-slot view", ex);
 			return null;
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static StatefulRedisClusterConnection<byte[], byte[]> stateful(RedisClusterConnection connection) {
-		return ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-			.getStatefulConnection();
 	}
 
 	private static @Nullable String master(@Nullable Partitions topology, int slot) {
@@ -483,48 +477,39 @@ public class HotSlotDetector implements SmartLifecycle {
 		return uri.getHost() + ":" + uri.getPort();
 	}
 
+	/**
+	 * Evaluate every bucket, at a fixed rate, on the {@code slotwise-hot-slots} thread,
+	 * first one bucket from now; read the server view every {@code serverViewInterval}.
+	 */
 	@Override
 	public void start() {
-		if (this.scheduler != null) {
-			return;
-		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "slotwise-hot-slots");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long bucketMillis = this.settings.bucket().toMillis();
-		executor.scheduleAtFixedRate(this::step, bucketMillis, bucketMillis, TimeUnit.MILLISECONDS);
-		long serverMillis = this.settings.serverViewInterval().toMillis();
-		executor.scheduleWithFixedDelay(() -> this.serverViewDue = true, serverMillis, serverMillis,
-				TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.nextServerView = System.nanoTime() + this.settings.serverViewInterval().toNanos();
+		this.evaluator.start();
 	}
 
 	private void step() {
-		try {
-			slide();
-			if (this.serverViewDue) {
-				refreshServerView();
-			}
+		long now = System.nanoTime();
+		if (now - this.nextServerView >= 0) {
+			this.serverViewDue = true;
+			this.nextServerView = now + this.settings.serverViewInterval().toNanos();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Hot-slot evaluation failed", ex);
+		slide();
+		if (this.serverViewDue) {
+			refreshServerView();
 		}
 	}
 
+	/**
+	 * Stop evaluating; wait for an evaluation in progress, at most one second.
+	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		this.evaluator.stop(STOP_TIMEOUT);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.evaluator.isRunning();
 	}
 
 	private static final class HotState {

@@ -26,10 +26,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task run on its own daemon thread with a fixed delay between runs: how every
- * background job of Slotwise (the cluster monitor's poll, hot-slot aggregation, the write
- * buffer's replay) runs off the request path. A run that throws is logged and the task
- * keeps its schedule; {@link #stop(Duration)} lets a run in progress finish.
+ * A task run on its own daemon thread, again and again: how every background job of
+ * Slotwise (the cluster monitor's poll, hot-slot aggregation, the write buffer's replay)
+ * runs off the request path. Runs are spaced by a fixed delay by default, or start at a
+ * fixed rate ({@link Pacing}). A run that throws is logged and the task keeps its
+ * schedule; {@link #stop(Duration)} lets a run in progress finish.
  *
  * <p>
  * Thread-safe; {@link #start()} and {@link #stop(Duration)} may be called repeatedly.
@@ -40,30 +41,55 @@ public final class PeriodicTask {
 
 	private final String name;
 
+	private final Duration firstRun;
+
 	private final Duration interval;
+
+	private final Pacing pacing;
 
 	private final Runnable task;
 
 	private @Nullable ScheduledExecutorService executor;
 
 	/**
-	 * Create a task; nothing runs until {@link #start()}.
+	 * Create a task run with a fixed delay, first one interval after {@link #start()};
+	 * nothing runs until then.
 	 * @param name the name of its thread, also used in logs
 	 * @param interval the delay between the end of one run and the start of the next
 	 * (positive)
 	 * @param task what to run
 	 */
 	public PeriodicTask(String name, Duration interval, Runnable task) {
+		this(name, interval, interval, Pacing.FIXED_DELAY, task);
+	}
+
+	/**
+	 * Create a task; nothing runs until {@link #start()}.
+	 * @param name the name of its thread, also used in logs
+	 * @param firstRun how long after {@link #start()} the first run starts (zero or
+	 * positive)
+	 * @param interval the time between runs (positive), as {@code pacing} says
+	 * @param pacing whether the interval separates the end of a run from the start of the
+	 * next, or the starts of two runs
+	 * @param task what to run
+	 */
+	public PeriodicTask(String name, Duration firstRun, Duration interval, Pacing pacing, Runnable task) {
 		this.name = Objects.requireNonNull(name, "name must not be null");
 		if (interval.isZero() || interval.isNegative()) {
 			throw new IllegalArgumentException(name + ": interval must be positive, was " + interval);
 		}
+		if (firstRun.isNegative()) {
+			throw new IllegalArgumentException(name + ": firstRun must not be negative, was " + firstRun);
+		}
+		this.firstRun = firstRun;
 		this.interval = interval;
+		this.pacing = Objects.requireNonNull(pacing, "pacing must not be null");
 		this.task = Objects.requireNonNull(task, "task must not be null");
 	}
 
 	/**
-	 * Start running the task, first after one interval. Does nothing if running.
+	 * Start running the task, first after the first-run delay (one interval unless
+	 * given). Does nothing if running.
 	 */
 	public synchronized void start() {
 		if (this.executor != null) {
@@ -74,8 +100,14 @@ public final class PeriodicTask {
 			thread.setDaemon(true);
 			return thread;
 		});
+		long first = this.firstRun.toMillis();
 		long millis = this.interval.toMillis();
-		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
+		if (this.pacing == Pacing.FIXED_RATE) {
+			executor.scheduleAtFixedRate(this::runSafely, first, millis, TimeUnit.MILLISECONDS);
+		}
+		else {
+			executor.scheduleWithFixedDelay(this::runSafely, first, millis, TimeUnit.MILLISECONDS);
+		}
 		this.executor = executor;
 	}
 
@@ -118,6 +150,25 @@ public final class PeriodicTask {
 	 */
 	public synchronized boolean isRunning() {
 		return this.executor != null;
+	}
+
+	/**
+	 * How runs are spaced.
+	 */
+	public enum Pacing {
+
+		/**
+		 * The interval separates the end of one run from the start of the next: a slow
+		 * run delays every later one.
+		 */
+		FIXED_DELAY,
+
+		/**
+		 * Runs start one interval apart: after a slow run, the runs it held up start at
+		 * once, one after the other, so that the count of runs keeps up with the clock.
+		 */
+		FIXED_RATE
+
 	}
 
 }

@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.support.NodeInfo;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandStartedEvent;
@@ -186,7 +188,8 @@ class HotSlotDetectorTests {
 
 	@Test
 	void infoFieldsAreReadByName() {
-		String info = "# Stats\r\ntotal_connections_received:4\r\ninstantaneous_ops_per_sec:1234\r\n";
+		Properties info = NodeInfo
+			.parse("# Stats\r\ntotal_connections_received:4\r\ninstantaneous_ops_per_sec:1234\r\n");
 		assertThat(HotSlotDetector.infoValue(info, "instantaneous_ops_per_sec")).isEqualTo(1234);
 		assertThat(HotSlotDetector.infoValue(info, "used_memory")).isEqualTo(-1);
 	}

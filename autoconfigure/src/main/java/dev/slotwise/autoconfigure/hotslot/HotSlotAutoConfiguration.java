@@ -21,6 +21,8 @@ import dev.slotwise.autoconfigure.PropertyChecks;
 import dev.slotwise.hotslot.HotSlotDetector;
 import dev.slotwise.hotslot.HotSlotEvent;
 import dev.slotwise.hotslot.HotSlotSettings;
+import dev.slotwise.hotslot.SlotLoad;
+import dev.slotwise.resharding.SlotTraffic;
 import io.lettuce.core.event.command.CommandListener;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -79,10 +81,10 @@ public final class HotSlotAutoConfiguration {
 	 * advisor: the busiest slots of the detector's window, zero for the others.
 	 */
 	@Bean
-	@ConditionalOnMissingBean(dev.slotwise.cluster.SlotLoad.class)
-	dev.slotwise.cluster.SlotLoad slotwiseSlotLoad(HotSlotDetector detector) {
+	@ConditionalOnMissingBean
+	SlotTraffic slotwiseSlotTraffic(HotSlotDetector detector) {
 		return (slot) -> {
-			for (dev.slotwise.hotslot.SlotLoad load : detector.snapshot().hottestSlots()) {
+			for (SlotLoad load : detector.snapshot().hottestSlots()) {
 				if (load.slot() == slot) {
 					return load.commands();
 				}

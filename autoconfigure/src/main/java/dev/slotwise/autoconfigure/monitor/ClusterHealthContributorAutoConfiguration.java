@@ -16,7 +16,7 @@
 
 package dev.slotwise.autoconfigure.monitor;
 
-import dev.slotwise.cluster.ClusterMonitor;
+import dev.slotwise.monitor.ClusterMonitor;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ClusterSnapshot;
-import dev.slotwise.cluster.ClusterSnapshot.Master;
-import dev.slotwise.cluster.ClusterSnapshot.Replica;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.monitor.ClusterSnapshot;
+import dev.slotwise.monitor.ClusterSnapshot.Master;
+import dev.slotwise.monitor.ClusterSnapshot.Replica;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

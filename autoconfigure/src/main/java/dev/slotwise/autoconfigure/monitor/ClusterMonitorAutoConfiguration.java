@@ -21,8 +21,8 @@ import java.time.Duration;
 
 import dev.slotwise.autoconfigure.PropertyChecks;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
-import dev.slotwise.cluster.ClusterMonitor;
 import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.monitor.ClusterMonitor;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,7 +43,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Auto-configuration of the {@link ClusterMonitor} and what reads it: the
  * {@code redisCluster} health indicator, cluster meters and the {@code slotwise} actuator
  * endpoint. Cluster changes are published as Spring application events
- * ({@link dev.slotwise.cluster.ClusterEvent}).
+ * ({@link dev.slotwise.monitor.ClusterEvent}).
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, FailureDetectionAutoConfiguration.class })
 @ConditionalOnClass(RedisConnectionFactory.class)

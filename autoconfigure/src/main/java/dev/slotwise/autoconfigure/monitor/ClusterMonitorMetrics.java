@@ -19,8 +19,8 @@ package dev.slotwise.autoconfigure.monitor;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ClusterSnapshot;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.monitor.ClusterSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

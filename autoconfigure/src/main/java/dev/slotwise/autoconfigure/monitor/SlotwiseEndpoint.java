@@ -16,19 +16,25 @@
 
 package dev.slotwise.autoconfigure.monitor;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ClusterSnapshot;
-import dev.slotwise.cluster.ReshardingAdvisor;
-import dev.slotwise.cluster.ReshardingPlan;
-import dev.slotwise.cluster.SlotLoad;
-import dev.slotwise.cluster.SlotMigrator;
+import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.hotslot.HotSlotDetector;
+import dev.slotwise.hotslot.HotSlotSnapshot;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.monitor.ClusterSnapshot;
+import dev.slotwise.ratelimit.FailureMode;
+import dev.slotwise.ratelimit.RateLimit;
 import dev.slotwise.ratelimit.RateLimiter;
+import dev.slotwise.ratelimit.RateLimiter.Outcome;
+import dev.slotwise.resharding.ReshardingAdvisor;
+import dev.slotwise.resharding.ReshardingPlan;
+import dev.slotwise.resharding.SlotMigrator;
+import dev.slotwise.resharding.SlotTraffic;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -39,7 +45,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code slotwise} actuator endpoint. Reading it shows the cluster as the monitor
  * last saw it (topology, state, replication lag), the write buffer, and a resharding plan
- * when a {@link SlotLoad} is known. Writing to it executes the plan (migrates slots
+ * when a {@link SlotTraffic} is known. Writing to it executes the plan (migrates slots
  * live); that operation is off unless {@code slotwise.monitor.endpoint.reshard-enabled}
  * is set, and it is secured like any actuator write operation.
  */
@@ -50,7 +56,7 @@ public class SlotwiseEndpoint {
 
 	private final @Nullable WriteBuffer writeBuffer;
 
-	private final @Nullable SlotLoad slotLoad;
+	private final @Nullable SlotTraffic slotTraffic;
 
 	private final @Nullable SlotMigrator migrator;
 
@@ -68,98 +74,60 @@ public class SlotwiseEndpoint {
 	 * Create the endpoint.
 	 * @param monitor the cluster monitor
 	 * @param writeBuffer the write buffer, or {@code null}
-	 * @param slotLoad traffic per slot, or {@code null} when not measured
+	 * @param slotTraffic traffic per slot, or {@code null} when not measured
 	 * @param migrator the migrator, or {@code null} when resharding is off
 	 * @param maxPlanSteps the most slots a plan moves
 	 */
-	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
-			@Nullable SlotMigrator migrator, int maxPlanSteps) {
-		this(monitor, writeBuffer, slotLoad, migrator, maxPlanSteps, null, null);
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps) {
+		this(monitor, writeBuffer, slotTraffic, migrator, maxPlanSteps, null, null);
 	}
 
 	/**
 	 * Create the endpoint with the hot-slot detector and the rate limiter.
 	 * @param monitor the cluster monitor
 	 * @param writeBuffer the write buffer, or {@code null}
-	 * @param slotLoad traffic per slot, or {@code null} when not measured
+	 * @param slotTraffic traffic per slot, or {@code null} when not measured
 	 * @param migrator the migrator, or {@code null} when resharding is off
 	 * @param maxPlanSteps the most slots a plan moves
 	 * @param hotSlots the hot-slot detector, or {@code null}
 	 * @param rateLimiter the rate limiter, or {@code null}
 	 */
-	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer, @Nullable SlotLoad slotLoad,
-			@Nullable SlotMigrator migrator, int maxPlanSteps, @Nullable HotSlotDetector hotSlots,
-			@Nullable RateLimiter rateLimiter) {
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps,
+			@Nullable HotSlotDetector hotSlots, @Nullable RateLimiter rateLimiter) {
 		this.hotSlots = hotSlots;
 		this.rateLimiter = rateLimiter;
 		this.monitor = monitor;
 		this.writeBuffer = writeBuffer;
-		this.slotLoad = slotLoad;
+		this.slotTraffic = slotTraffic;
 		this.migrator = migrator;
 		this.maxPlanSteps = maxPlanSteps;
 	}
 
 	/**
-	 * The cluster, the write buffer and the resharding plan.
+	 * The cluster, the write buffer, hot slots, the rate limiter and the resharding plan.
 	 * @return the report
 	 */
 	@ReadOperation
-	public Map<String, Object> report() {
+	public SlotwiseDescriptor report() {
 		ClusterSnapshot snapshot = this.monitor.snapshot();
-		Map<String, Object> report = new LinkedHashMap<>();
-		report.put("cluster", snapshot);
-		report.put("warnings", ClusterHealthIndicator.warnings(snapshot));
-		report.put("failovers", this.monitor.failovers());
 		WriteBuffer buffer = this.writeBuffer;
-		if (buffer != null) {
-			Map<String, Object> summary = new LinkedHashMap<>();
-			summary.put("pending", buffer.pending());
-			summary.put("pendingBytes", buffer.pendingBytes());
-			summary.put("buffered", buffer.bufferedTotal());
-			summary.put("replayed", buffer.replayed());
-			summary.put("superseded", buffer.superseded());
-			summary.put("dropped", buffer.dropped());
-			summary.put("rejected", buffer.rejected());
-			report.put("writeBuffer", summary);
-		}
-		if (this.hotSlots != null) {
-			report.put("hotSlots", this.hotSlots.snapshot());
-		}
+		HotSlotDetector detector = this.hotSlots;
 		RateLimiter limiter = this.rateLimiter;
-		if (limiter != null) {
-			Map<String, Object> summary = new LinkedHashMap<>();
-			summary.put("limits", limiter.limits());
-			summary.put("failureMode", limiter.failureMode());
-			summary.put("decisions", limiter.decisions());
-			report.put("rateLimiter", summary);
-		}
-		report.put("reshardingPlan", (this.slotLoad != null) ? describe(plan(snapshot, this.slotLoad))
-				: Map.of("note", "no traffic measured: enable slotwise.monitor.hot-slots to get a plan"));
-		if (this.lastReshard != null) {
-			report.put("lastReshard", this.lastReshard);
-		}
-		return report;
+		SlotTraffic traffic = this.slotTraffic;
+		return new SlotwiseDescriptor(snapshot, ClusterHealthIndicator.warnings(snapshot), this.monitor.failovers(),
+				(buffer != null) ? WriteBufferDescriptor.of(buffer) : null,
+				(detector != null) ? detector.snapshot() : null,
+				(limiter != null) ? RateLimiterDescriptor.of(limiter) : null,
+				(traffic != null) ? ReshardingPlanDescriptor.of(plan(snapshot, traffic))
+						: ReshardingPlanDescriptor
+							.note("no traffic measured: enable slotwise.monitor.hot-slots to get a plan"),
+				this.lastReshard);
 	}
 
-	private ReshardingPlan plan(ClusterSnapshot snapshot, SlotLoad load) {
-		return ReshardingAdvisor.plan(snapshot, load, this.maxPlanSteps);
-	}
-
-	private static Map<String, Object> describe(ReshardingPlan plan) {
-		Map<String, Object> described = new LinkedHashMap<>();
-		described.put("steps", plan.steps().stream().map((step) -> {
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("slot", step.slot());
-			details.put("commands", step.commands());
-			details.put("share", step.share());
-			details.put("from", step.fromAddress());
-			details.put("to", step.toAddress());
-			details.put("redisCli", step.redisCliCommand());
-			details.put("exactCommands", step.exactCommands());
-			return details;
-		}).toList());
-		described.put("loadAfter", plan.loadAfter());
-		return described;
+	private ReshardingPlan plan(ClusterSnapshot snapshot, SlotTraffic traffic) {
+		return ReshardingAdvisor.plan(snapshot, traffic, this.maxPlanSteps);
 	}
 
 	/**
@@ -175,7 +143,7 @@ public class SlotwiseEndpoint {
 					"Resharding from the endpoint is off. Set slotwise.monitor.endpoint.reshard-enabled=true "
 							+ "(and secure the actuator) to allow it.");
 		}
-		SlotLoad load = this.slotLoad;
+		SlotTraffic load = this.slotTraffic;
 		if (load == null) {
 			throw new IllegalStateException(
 					"No traffic is measured, so there is no plan: enable " + "slotwise.monitor.hot-slots.");
@@ -197,6 +165,112 @@ public class SlotwiseEndpoint {
 		this.lastReshard = progress;
 		this.monitor.poll();
 		return progress;
+	}
+
+	/**
+	 * What reading the endpoint returns. Sections whose capability is off are left out of
+	 * the JSON.
+	 *
+	 * @param cluster the cluster as the monitor last saw it
+	 * @param warnings what the health indicator warns about
+	 * @param failovers failovers seen since the monitor started
+	 * @param writeBuffer the write buffer's counts, or {@code null} without a write
+	 * buffer
+	 * @param hotSlots the hot-slot detector's last evaluation, or {@code null} without
+	 * one
+	 * @param rateLimiter the rate limiter's limits and decisions, or {@code null} without
+	 * one
+	 * @param reshardingPlan the plan for the current traffic, or a note why there is none
+	 * @param lastReshard how the last resharding from the endpoint went, or {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record SlotwiseDescriptor(ClusterSnapshot cluster, List<String> warnings, long failovers,
+			@Nullable WriteBufferDescriptor writeBuffer, @Nullable HotSlotSnapshot hotSlots,
+			@Nullable RateLimiterDescriptor rateLimiter, ReshardingPlanDescriptor reshardingPlan,
+			SlotMigrator.@Nullable Progress lastReshard) {
+
+	}
+
+	/**
+	 * The write buffer's counts.
+	 *
+	 * @param pending writes waiting to be replayed
+	 * @param pendingBytes their size in bytes
+	 * @param buffered writes buffered since the start
+	 * @param replayed writes replayed since the start
+	 * @param superseded buffered writes replaced by a later write to the same key
+	 * @param dropped buffered writes dropped, by reason
+	 * @param rejected writes not accepted, by reason
+	 */
+	public record WriteBufferDescriptor(int pending, long pendingBytes, long buffered, long replayed, long superseded,
+			Map<RejectReason, Long> dropped, Map<RejectReason, Long> rejected) {
+
+		static WriteBufferDescriptor of(WriteBuffer buffer) {
+			return new WriteBufferDescriptor(buffer.pending(), buffer.pendingBytes(), buffer.bufferedTotal(),
+					buffer.replayed(), buffer.superseded(), buffer.dropped(), buffer.rejected());
+		}
+
+	}
+
+	/**
+	 * The rate limiter's limits and decisions.
+	 *
+	 * @param limits the named limits
+	 * @param failureMode what it decides when Redis does not answer
+	 * @param decisions decisions since the start, by outcome
+	 */
+	public record RateLimiterDescriptor(Map<String, RateLimit> limits, FailureMode failureMode,
+			Map<Outcome, Long> decisions) {
+
+		static RateLimiterDescriptor of(RateLimiter limiter) {
+			return new RateLimiterDescriptor(limiter.limits(), limiter.failureMode(), limiter.decisions());
+		}
+
+	}
+
+	/**
+	 * A resharding plan, or a note that says why there is none.
+	 *
+	 * @param steps the slots to move, or {@code null} with a note
+	 * @param loadAfter each master's load (commands over the window) after the plan, by
+	 * address, or {@code null} with a note
+	 * @param note why there is no plan, or {@code null} with a plan
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record ReshardingPlanDescriptor(@Nullable List<ReshardingStepDescriptor> steps,
+			@Nullable Map<String, Long> loadAfter, @Nullable String note) {
+
+		static ReshardingPlanDescriptor of(ReshardingPlan plan) {
+			return new ReshardingPlanDescriptor(plan.steps().stream().map(ReshardingStepDescriptor::of).toList(),
+					plan.loadAfter(), null);
+		}
+
+		static ReshardingPlanDescriptor note(String note) {
+			return new ReshardingPlanDescriptor(null, null, note);
+		}
+
+	}
+
+	/**
+	 * One slot to move.
+	 *
+	 * @param slot the slot
+	 * @param commands commands it received over the window
+	 * @param share its share of all commands
+	 * @param from the address of the master that serves it
+	 * @param to the address of the master to move it to
+	 * @param redisCli the {@code redis-cli --cluster reshard} command that moves one slot
+	 * between these masters
+	 * @param exactCommands the commands that move exactly this slot, in order
+	 */
+	public record ReshardingStepDescriptor(int slot, long commands, double share, String from, String to,
+			String redisCli, List<String> exactCommands) {
+
+		static ReshardingStepDescriptor of(ReshardingPlan.Step step) {
+			return new ReshardingStepDescriptor(step.slot(), step.commands(), step.share(), step.fromAddress(),
+					step.toAddress(), step.redisCliCommand(), step.exactCommands());
+		}
+
 	}
 
 }

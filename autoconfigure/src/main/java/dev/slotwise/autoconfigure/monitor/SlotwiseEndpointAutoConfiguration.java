@@ -21,11 +21,11 @@ import java.time.Duration;
 import dev.slotwise.autoconfigure.hotslot.HotSlotAutoConfiguration;
 import dev.slotwise.autoconfigure.ratelimit.RateLimiterAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.SlotLoad;
-import dev.slotwise.cluster.SlotMigrator;
 import dev.slotwise.hotslot.HotSlotDetector;
+import dev.slotwise.monitor.ClusterMonitor;
 import dev.slotwise.ratelimit.RateLimiter;
+import dev.slotwise.resharding.SlotMigrator;
+import dev.slotwise.resharding.SlotTraffic;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -51,7 +51,7 @@ public final class SlotwiseEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	SlotwiseEndpoint slotwiseEndpoint(ClusterMonitor monitor, ObjectProvider<WriteBuffer> writeBuffer,
-			ObjectProvider<SlotLoad> slotLoad, RedisConnectionFactory connectionFactory,
+			ObjectProvider<SlotTraffic> slotTraffic, RedisConnectionFactory connectionFactory,
 			SlotwiseMonitorProperties properties, ObjectProvider<HotSlotDetector> hotSlots,
 			ObjectProvider<RateLimiter> rateLimiter) {
 		SlotwiseMonitorProperties.Endpoint endpoint = properties.getEndpoint();
@@ -61,7 +61,7 @@ public final class SlotwiseEndpointAutoConfiguration {
 		}
 		SlotMigrator migrator = endpoint.isReshardEnabled()
 				? new SlotMigrator(connectionFactory, 100, Duration.ofSeconds(5)) : null;
-		return new SlotwiseEndpoint(monitor, writeBuffer.getIfAvailable(), slotLoad.getIfAvailable(), migrator,
+		return new SlotwiseEndpoint(monitor, writeBuffer.getIfAvailable(), slotTraffic.getIfAvailable(), migrator,
 				endpoint.getMaxPlanSteps(), hotSlots.getIfAvailable(), rateLimiter.getIfAvailable());
 	}
 

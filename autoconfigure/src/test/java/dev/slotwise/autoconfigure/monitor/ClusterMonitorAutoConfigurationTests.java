@@ -18,12 +18,12 @@ package dev.slotwise.autoconfigure.monitor;
 
 import java.time.Clock;
 
-import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
-import dev.slotwise.cluster.ClusterMonitor;
+import dev.slotwise.monitor.ClusterMonitor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;

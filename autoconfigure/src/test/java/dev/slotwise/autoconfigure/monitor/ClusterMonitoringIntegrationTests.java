@@ -19,23 +19,22 @@ package dev.slotwise.autoconfigure.monitor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.ClusterConnectionAutoConfiguration;
 import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
-import dev.slotwise.cluster.ClusterEvent;
-import dev.slotwise.cluster.ClusterMonitor;
-import dev.slotwise.cluster.ReshardingAdvisor;
-import dev.slotwise.cluster.ReshardingPlan;
-import dev.slotwise.cluster.SlotLoad;
-import dev.slotwise.cluster.SlotMigrator;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.monitor.ClusterEvent;
+import dev.slotwise.monitor.ClusterMonitor;
+import dev.slotwise.resharding.ReshardingAdvisor;
+import dev.slotwise.resharding.ReshardingPlan;
+import dev.slotwise.resharding.SlotMigrator;
+import dev.slotwise.resharding.SlotTraffic;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
@@ -137,26 +136,24 @@ class ClusterMonitoringIntegrationTests {
 		ClusterNode busiest = cluster.masterForSlot(hot);
 		int warm = slotOn(cluster, busiest, hot, -1);
 		int alsoWarm = slotOn(cluster, busiest, hot, warm);
-		SlotLoad load = (slot) -> (slot == hot) ? 1000 : (slot == warm || slot == alsoWarm) ? 600 : 0;
+		SlotTraffic load = (slot) -> (slot == hot) ? 1000 : (slot == warm || slot == alsoWarm) ? 600 : 0;
 		this.runner
 			.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodesProperty(),
 					"slotwise.monitor.endpoint.reshard-enabled=true")
-			.withBean(SlotLoad.class, () -> load)
+			.withBean(SlotTraffic.class, () -> load)
 			.run((context) -> {
 				SlotwiseEndpoint endpoint = context.getBean(SlotwiseEndpoint.class);
 				ClusterMonitor monitor = context.getBean(ClusterMonitor.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> monitor.snapshot().isUp());
-				@SuppressWarnings("unchecked")
-				Map<String, Object> plan = (Map<String, Object>) endpoint.report().get("reshardingPlan");
-				@SuppressWarnings("unchecked")
-				List<Map<String, Object>> steps = (List<Map<String, Object>>) plan.get("steps");
+				List<SlotwiseEndpoint.ReshardingStepDescriptor> steps = endpoint.report().reshardingPlan().steps();
 				assertThat(steps).as("the hottest slot moves; moving more would make the target the busiest")
 					.singleElement()
 					.satisfies((step) -> {
-						assertThat(step).containsEntry("slot", hot).containsEntry("from", busiest.address());
-						assertThat((String) step.get("redisCli")).startsWith("redis-cli --cluster reshard ");
+						assertThat(step.slot()).isEqualTo(hot);
+						assertThat(step.from()).isEqualTo(busiest.address());
+						assertThat(step.redisCli()).startsWith("redis-cli --cluster reshard ");
 					});
-				String target = (String) steps.get(0).get("to");
+				String target = steps.get(0).to();
 				ReshardingPlan original = ReshardingAdvisor.plan(monitor.snapshot(), load, 16);
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 				for (int i = 0; i < 300; i++) {
@@ -203,7 +200,7 @@ class ClusterMonitoringIntegrationTests {
 				for (int i = 0; i < 300; i++) {
 					assertThat(redis.opsForValue().get(hotKey + ":" + i)).isEqualTo("v" + i);
 				}
-				assertThat(endpoint.report()).containsKey("lastReshard");
+				assertThat(endpoint.report().lastReshard()).isNotNull();
 				SlotMigrator.Progress again = new SlotMigrator(context.getBean(RedisConnectionFactory.class), 100,
 						Duration.ofSeconds(5))
 					.execute(original, (step) -> {

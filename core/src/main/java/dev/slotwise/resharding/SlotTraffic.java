@@ -14,14 +14,16 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.resharding;
 
 /**
- * Traffic per slot over a recent window, as this application sent it (the hot-slot
- * detector provides one). The {@link ReshardingAdvisor} plans from it.
+ * Traffic per slot over a recent window: how many commands this application sent to each
+ * slot (the hot-slot detector measures it). The {@link ReshardingAdvisor} plans from it.
+ * Not to be confused with {@link dev.slotwise.hotslot.SlotLoad}, the detector's record of
+ * one ranked slot.
  */
 @FunctionalInterface
-public interface SlotLoad {
+public interface SlotTraffic {
 
 	/**
 	 * Commands sent to a slot over the window.

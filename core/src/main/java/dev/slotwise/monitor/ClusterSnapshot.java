@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.monitor;
 
 import java.time.Duration;
 import java.time.Instant;

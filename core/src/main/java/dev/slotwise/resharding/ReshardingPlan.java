@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.resharding;
 
 import java.util.List;
 import java.util.Map;

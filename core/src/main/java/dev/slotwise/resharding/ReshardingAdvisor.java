@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.resharding;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,13 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.slotwise.cluster.ClusterSnapshot.Master;
-import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import dev.slotwise.monitor.ClusterSnapshot;
+import dev.slotwise.monitor.ClusterSnapshot.Master;
+import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 
 /**
  * Proposes moving the hottest slots of the busiest master to the least busy one. Pure
- * logic: it reads a {@link ClusterSnapshot} and a load per slot (commands counted over a
- * window) and changes nothing.
+ * logic: it reads a {@link ClusterSnapshot} and the traffic per slot (commands counted
+ * over a window) and changes nothing.
  *
  * <p>
  * A slot moves only while moving it narrows the gap between the two masters (its load is
@@ -42,11 +43,11 @@ public final class ReshardingAdvisor {
 	/**
 	 * Plan moves from the busiest master to the least busy one.
 	 * @param snapshot the cluster
-	 * @param load commands per slot over the same window for every slot
+	 * @param traffic commands per slot over the same window for every slot
 	 * @param maxSteps the most slots to move
 	 * @return the plan, empty when the cluster is balanced, down, or has one master
 	 */
-	public static ReshardingPlan plan(ClusterSnapshot snapshot, SlotLoad load, int maxSteps) {
+	public static ReshardingPlan plan(ClusterSnapshot snapshot, SlotTraffic traffic, int maxSteps) {
 		List<Master> masters = snapshot.masters().stream().filter((m) -> !m.slots().isEmpty() && !m.failing()).toList();
 		if (!snapshot.isUp() || masters.size() < 2 || maxSteps < 1) {
 			return new ReshardingPlan(List.of(), Map.of());
@@ -56,7 +57,7 @@ public final class ReshardingAdvisor {
 			long total = 0;
 			for (SlotRange range : master.slots()) {
 				for (int slot = range.from(); slot <= range.to(); slot++) {
-					total += load.commands(slot);
+					total += traffic.commands(slot);
 				}
 			}
 			loads.put(master.id(), total);
@@ -66,13 +67,13 @@ public final class ReshardingAdvisor {
 		List<int[]> candidates = new ArrayList<>();
 		for (SlotRange range : busiest.slots()) {
 			for (int slot = range.from(); slot <= range.to(); slot++) {
-				long commands = load.commands(slot);
+				long commands = traffic.commands(slot);
 				if (commands > 0) {
 					candidates.add(new int[] { slot });
 				}
 			}
 		}
-		candidates.sort(Comparator.comparingLong((int[] slot) -> load.commands(slot[0])).reversed());
+		candidates.sort(Comparator.comparingLong((int[] slot) -> traffic.commands(slot[0])).reversed());
 		long from = loads.get(busiest.id());
 		long to = loads.get(idlest.id());
 		long total = loads.values().stream().mapToLong(Long::longValue).sum();
@@ -81,7 +82,7 @@ public final class ReshardingAdvisor {
 			if (steps.size() == maxSteps) {
 				break;
 			}
-			long commands = load.commands(candidate[0]);
+			long commands = traffic.commands(candidate[0]);
 			if (2 * commands > from - to) {
 				continue;
 			}

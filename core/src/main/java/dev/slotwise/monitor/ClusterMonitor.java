@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.monitor;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,20 +27,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import dev.slotwise.cluster.ClusterSnapshot.Master;
-import dev.slotwise.cluster.ClusterSnapshot.Replica;
-import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import dev.slotwise.cluster.OutageReason;
+import dev.slotwise.cluster.RedisOutage;
+import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.monitor.ClusterSnapshot.Master;
+import dev.slotwise.monitor.ClusterSnapshot.Replica;
+import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
+import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.NodeInfo;
+import dev.slotwise.support.PeriodicTask;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -52,14 +58,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
  * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen node
  * costs at most one command timeout) and {@code INFO replication} from every master in
- * parallel (a master lists each replica's acknowledged offset and the seconds since its
- * last acknowledgement, which a frozen replica cannot report itself), then:
+ * parallel, through Spring Data's {@code serverCommands().info(node, section)}, waiting
+ * at most the node timeout (a master lists each replica's acknowledged offset and the
+ * seconds since its last acknowledgement, which a frozen replica cannot report itself),
+ * then:
  * <ul>
  * <li>marks the slots of masters the cluster flags {@code fail} or {@code fail?} in
  * {@link SlotHealth}, so that callers fail fast on those slots before any of them waits
@@ -90,7 +97,7 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private @Nullable ClusterSnapshot previous;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTask poller;
 
 	private volatile boolean lastPollFailed;
 
@@ -99,9 +106,23 @@ public class ClusterMonitor implements SmartLifecycle {
 	/** Polls that may fail in a row before the snapshot turns unknown. */
 	private static final int TOLERATED_FAILED_POLLS = 2;
 
+	/** How long {@link #stop()} waits at least for a poll in progress. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
+
 	private volatile String lastAnswered = "";
 
-	private final Map<String, String> knownRoles = new HashMap<>();
+	/** Reads of each master's {@code INFO replication}, by node id. */
+	private final Map<String, CompletableFuture<Properties>> infoReads = new HashMap<>();
+
+	/** Runs the reads of {@code INFO replication}: a thread per master at most. */
+	private final ExecutorService infoReaders = Executors.newCachedThreadPool((runnable) -> {
+		Thread thread = new Thread(runnable, "slotwise-cluster-monitor-info");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/** Every node seen at a poll, by id, as it was last seen. */
+	private final Map<String, KnownNode> knownNodes = new HashMap<>();
 
 	private final List<Consumer<ClusterSnapshot>> pollListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -125,6 +146,8 @@ public class ClusterMonitor implements SmartLifecycle {
 		this.clock = clock;
 		this.events = events;
 		this.snapshot = ClusterSnapshot.unknown(clock.instant(), ClusterSnapshot.NOT_POLLED);
+		this.poller = new PeriodicTask("slotwise-cluster-monitor", Duration.ZERO, settings.interval(),
+				PeriodicTask.Pacing.FIXED_DELAY, this::poll);
 	}
 
 	/**
@@ -165,12 +188,10 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * changes. Called by the monitor's own thread; public for tests.
 	 * @return the new snapshot
 	 */
-	@SuppressWarnings("unchecked")
 	public synchronized ClusterSnapshot poll() {
 		ClusterSnapshot current;
 		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-			StatefulRedisClusterConnection<byte[], byte[]> cluster = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection()).getStatefulConnection();
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = LettuceCommands.stateful(connection);
 			current = read(cluster);
 			if (!current.isUnknown()) {
 				refreshClientIfBehind(cluster, current);
@@ -209,9 +230,8 @@ public class ClusterMonitor implements SmartLifecycle {
 	 */
 	private void refreshClientIfBehind(StatefulRedisClusterConnection<byte[], byte[]> cluster,
 			ClusterSnapshot current) {
-		if (!(this.connectionFactory instanceof LettuceConnectionFactory lettuce)
-				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)
-				|| client.isTopologyRefreshInProgress()) {
+		RedisClusterClient client = LettuceCommands.client(this.connectionFactory).orElse(null);
+		if (client == null || client.isTopologyRefreshInProgress()) {
 			return;
 		}
 		Partitions routing = cluster.getPartitions();
@@ -252,7 +272,7 @@ public class ClusterMonitor implements SmartLifecycle {
 				String nodes = commands.clusterNodes();
 				String info = commands.clusterInfo();
 				this.lastAnswered = candidate.getNodeId();
-				return snapshot(cluster, ClusterPartitionParser.parse(nodes), fields(info), address(candidate));
+				return snapshot(ClusterPartitionParser.parse(nodes), NodeInfo.parse(info), address(candidate));
 			}
 			catch (RuntimeException ex) {
 				failure = ex;
@@ -263,12 +283,11 @@ public class ClusterMonitor implements SmartLifecycle {
 				: "no known nodes");
 	}
 
-	private ClusterSnapshot snapshot(StatefulRedisClusterConnection<byte[], byte[]> cluster, Partitions view,
-			Map<String, String> info, String answeredBy) {
-		Map<String, CompletableFuture<Map<String, String>>> replication = new LinkedHashMap<>();
+	private ClusterSnapshot snapshot(Partitions view, Properties info, String answeredBy) {
+		Map<String, CompletableFuture<Properties>> replication = new LinkedHashMap<>();
 		for (RedisClusterNode node : view) {
 			if (node.is(NodeFlag.UPSTREAM) && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.NOADDR)) {
-				replication.put(node.getNodeId(), replicationInfo(cluster, node));
+				replication.put(node.getNodeId(), replicationInfo(node));
 			}
 		}
 		List<Master> masters = new ArrayList<>();
@@ -276,9 +295,9 @@ public class ClusterMonitor implements SmartLifecycle {
 			if (!node.is(NodeFlag.UPSTREAM)) {
 				continue;
 			}
-			Map<String, String> masterInfo = answer(replication.get(node.getNodeId()));
+			Properties masterInfo = answer(replication.get(node.getNodeId()));
 			Map<String, ReplicaLink> links = replicaLinks(masterInfo);
-			long masterOffset = number(masterInfo.get("master_repl_offset"), -1);
+			long masterOffset = NodeInfo.number(masterInfo, "master_repl_offset", -1);
 			List<Replica> replicas = new ArrayList<>();
 			for (RedisClusterNode candidate : view) {
 				if (candidate.is(NodeFlag.REPLICA) && node.getNodeId().equals(candidate.getSlaveOf())) {
@@ -290,35 +309,52 @@ public class ClusterMonitor implements SmartLifecycle {
 			masters.add(new Master(node.getNodeId(), address(node), flags(node), SlotRange.of(slots), masterOffset,
 					replicas));
 		}
-		return new ClusterSnapshot(this.clock.instant(), info.getOrDefault("cluster_state", "unknown"),
-				(int) number(info.get("cluster_slots_assigned"), 0), (int) number(info.get("cluster_slots_ok"), 0),
-				(int) number(info.get("cluster_slots_pfail"), 0), (int) number(info.get("cluster_slots_fail"), 0),
-				(int) number(info.get("cluster_known_nodes"), 0), (int) number(info.get("cluster_size"), 0),
-				number(info.get("cluster_current_epoch"), 0), masters, answeredBy, null);
+		return new ClusterSnapshot(this.clock.instant(), info.getProperty("cluster_state", "unknown"),
+				(int) NodeInfo.number(info, "cluster_slots_assigned", 0),
+				(int) NodeInfo.number(info, "cluster_slots_ok", 0),
+				(int) NodeInfo.number(info, "cluster_slots_pfail", 0),
+				(int) NodeInfo.number(info, "cluster_slots_fail", 0),
+				(int) NodeInfo.number(info, "cluster_known_nodes", 0), (int) NodeInfo.number(info, "cluster_size", 0),
+				NodeInfo.number(info, "cluster_current_epoch", 0), masters, answeredBy, null);
 	}
 
-	private CompletableFuture<Map<String, String>> replicationInfo(
-			StatefulRedisClusterConnection<byte[], byte[]> cluster, RedisClusterNode node) {
-		try {
-			return cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
-				.thenCompose((connection) -> connection.async().info("replication").toCompletableFuture())
-				.thenApply(ClusterMonitor::fields)
-				.orTimeout(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	/**
+	 * A master's {@code INFO replication}, read on a thread of its own and waited for at
+	 * most the node timeout. Spring Data's {@code info(node, section)} blocks its caller
+	 * until the node answers or the command times out, so the reads run in parallel on
+	 * {@link #infoReaders}; a master that has not answered the previous poll's read is
+	 * not asked again until it does (the poll waits on that read), so a frozen master
+	 * holds one thread, not one per poll.
+	 */
+	private CompletableFuture<Properties> replicationInfo(RedisClusterNode node) {
+		CompletableFuture<Properties> read = this.infoReads.get(node.getNodeId());
+		if (read == null || read.isDone()) {
+			String host = node.getUri().getHost();
+			int port = node.getUri().getPort();
+			try {
+				read = CompletableFuture.supplyAsync(() -> {
+					try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
+						return NodeInfo.read(connection, host, port, "replication");
+					}
+				}, this.infoReaders);
+			}
+			catch (RuntimeException ex) {
+				read = CompletableFuture.failedFuture(ex);
+			}
+			this.infoReads.put(node.getNodeId(), read);
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return read.copy().orTimeout(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private static Map<String, String> answer(@Nullable CompletableFuture<Map<String, String>> future) {
+	private static Properties answer(@Nullable CompletableFuture<Properties> future) {
 		if (future == null) {
-			return Map.of();
+			return new Properties();
 		}
 		try {
 			return future.join();
 		}
 		catch (RuntimeException ex) {
-			return Map.of();
+			return new Properties();
 		}
 	}
 
@@ -338,9 +374,10 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * Replicas as a master lists them: {@code slave0:ip=...,port=...,state=online,
 	 * offset=...,lag=...}.
 	 */
-	private static Map<String, ReplicaLink> replicaLinks(Map<String, String> info) {
+	private static Map<String, ReplicaLink> replicaLinks(Properties info) {
 		Map<String, ReplicaLink> links = new HashMap<>();
-		info.forEach((name, value) -> {
+		info.stringPropertyNames().forEach((name) -> {
+			String value = info.getProperty(name);
 			if (name.startsWith("slave") && !name.startsWith("slave_")) {
 				Map<String, String> parts = new HashMap<>();
 				for (String part : value.split(",")) {
@@ -350,8 +387,8 @@ public class ClusterMonitor implements SmartLifecycle {
 					}
 				}
 				links.put(parts.get("ip") + ":" + parts.get("port"),
-						new ReplicaLink(parts.getOrDefault("state", "unknown"), number(parts.get("offset"), 0),
-								number(parts.get("lag"), 0)));
+						new ReplicaLink(parts.getOrDefault("state", "unknown"), NodeInfo.number(parts.get("offset"), 0),
+								NodeInfo.number(parts.get("lag"), 0)));
 			}
 		});
 		return links;
@@ -360,27 +397,14 @@ public class ClusterMonitor implements SmartLifecycle {
 	private record ReplicaLink(String state, long offset, long lagSeconds) {
 	}
 
-	private static Map<String, String> fields(String info) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		for (String line : info.split("\r?\n")) {
-			int colon = line.indexOf(':');
-			if (colon > 0 && !line.startsWith("#")) {
-				fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
-			}
-		}
-		return fields;
-	}
-
-	private static long number(@Nullable String text, long fallback) {
-		if (text == null) {
-			return fallback;
-		}
-		try {
-			return Long.parseLong(text.trim());
-		}
-		catch (NumberFormatException ex) {
-			return fallback;
-		}
+	/**
+	 * A node as a poll last saw it.
+	 *
+	 * @param address its address
+	 * @param masterId the id of its master when it was a replica, {@code null} when it
+	 * was a master
+	 */
+	private record KnownNode(String address, @Nullable String masterId) {
 	}
 
 	private static Set<String> flags(RedisClusterNode node) {
@@ -477,11 +501,12 @@ public class ClusterMonitor implements SmartLifecycle {
 	private List<ClusterEvent> failovers(ClusterSnapshot current) {
 		List<ClusterEvent> failovers = new ArrayList<>();
 		for (Master master : current.masters()) {
-			String before = this.knownRoles.get(master.id());
-			if (before != null && before.startsWith("replica-of:") && !master.slots().isEmpty()) {
-				String previousMasterId = before.substring("replica-of:".length());
+			KnownNode before = this.knownNodes.get(master.id());
+			String previousMasterId = (before != null) ? before.masterId() : null;
+			if (previousMasterId != null && !master.slots().isEmpty()) {
+				KnownNode previousMaster = this.knownNodes.get(previousMasterId);
 				failovers.add(new ClusterEvent.Failover(previousMasterId,
-						this.knownRoles.getOrDefault("address:" + previousMasterId, "?"), master.id(), master.address(),
+						(previousMaster != null) ? previousMaster.address() : "?", master.id(), master.address(),
 						current));
 			}
 		}
@@ -490,11 +515,9 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private void remember(ClusterSnapshot current) {
 		for (Master master : current.masters()) {
-			this.knownRoles.put(master.id(), "master");
-			this.knownRoles.put("address:" + master.id(), master.address());
+			this.knownNodes.put(master.id(), new KnownNode(master.address(), null));
 			for (Replica replica : master.replicas()) {
-				this.knownRoles.put(replica.id(), "replica-of:" + master.id());
-				this.knownRoles.put("address:" + replica.id(), replica.address());
+				this.knownNodes.put(replica.id(), new KnownNode(replica.address(), master.id()));
 			}
 		}
 	}
@@ -513,42 +536,27 @@ public class ClusterMonitor implements SmartLifecycle {
 		return "Failover: " + failover.newMasterAddress() + " took over from " + failover.previousMasterAddress();
 	}
 
+	/**
+	 * Poll at once, then every interval, on the {@code slotwise-cluster-monitor} thread.
+	 */
 	@Override
 	public void start() {
-		if (this.scheduler != null) {
-			return;
-		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "slotwise-cluster-monitor");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = this.settings.interval().toMillis();
-		executor.scheduleWithFixedDelay(this::pollSafely, 0, millis, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.poller.start();
 	}
 
-	private void pollSafely() {
-		try {
-			poll();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Cluster monitor poll failed", ex);
-		}
-	}
-
+	/**
+	 * Stop polling; wait for a poll in progress, at most the node timeout or one second,
+	 * whichever is longer.
+	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		Duration nodeTimeout = this.settings.nodeTimeout();
+		this.poller.stop((nodeTimeout.compareTo(STOP_TIMEOUT) > 0) ? nodeTimeout : STOP_TIMEOUT);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.poller.isRunning();
 	}
 
 	/**

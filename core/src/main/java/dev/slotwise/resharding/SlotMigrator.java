@@ -14,15 +14,15 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.resharding;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.slotwise.support.LettuceCommands;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -78,12 +78,10 @@ public class SlotMigrator {
 	 * @param progress called after each batch and each step
 	 * @return the final progress
 	 */
-	@SuppressWarnings("unchecked")
 	public Progress execute(ReshardingPlan plan, Consumer<Progress> progress) {
 		Progress current = new Progress(plan.steps().size(), 0, 0, 0, null, null);
 		try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-			StatefulRedisClusterConnection<byte[], byte[]> cluster = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection()).getStatefulConnection();
+			StatefulRedisClusterConnection<byte[], byte[]> cluster = LettuceCommands.stateful(connection);
 			for (ReshardingPlan.Step step : plan.steps()) {
 				current = current.at(step.slot());
 				progress.accept(current);

@@ -14,11 +14,11 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.monitor;
 
 import java.util.List;
 
-import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 
 /**
  * A change the {@link ClusterMonitor} saw between two polls, published as a Spring

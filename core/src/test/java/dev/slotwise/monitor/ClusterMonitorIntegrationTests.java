@@ -14,23 +14,24 @@
  * limitations under the License.
  */
 
-package dev.slotwise.cluster;
+package dev.slotwise.monitor;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.slotwise.cluster.ClusterSnapshot.Master;
-import dev.slotwise.cluster.ClusterSnapshot.Replica;
-import dev.slotwise.cluster.ClusterSnapshot.SlotRange;
+import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.monitor.ClusterSnapshot.Master;
+import dev.slotwise.monitor.ClusterSnapshot.Replica;
+import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
