@@ -570,6 +570,20 @@ public class ClusterMonitor implements SmartLifecycle {
 	 */
 	public record Settings(Duration interval, Duration nodeTimeout, long maxLagBytes, Duration maxAckAge) {
 
+		/** Default time between polls: 1 s. */
+		public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+		/** Default longest wait for one node's {@code INFO replication}: 500 ms. */
+		public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(500);
+
+		/** Default replication backlog past which a replica is lagging: 1 MiB. */
+		public static final long DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
+
+		/**
+		 * Default age of a replica's last acknowledgement past which it is lagging: 5 s.
+		 */
+		public static final Duration DEFAULT_MAX_ACK_AGE = Duration.ofSeconds(5);
+
 		/**
 		 * Check the values.
 		 */
@@ -592,7 +606,7 @@ public class ClusterMonitor implements SmartLifecycle {
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
-			return new Settings(Duration.ofSeconds(1), Duration.ofMillis(500), 1024 * 1024, Duration.ofSeconds(5));
+			return new Settings(DEFAULT_INTERVAL, DEFAULT_NODE_TIMEOUT, DEFAULT_MAX_LAG_BYTES, DEFAULT_MAX_ACK_AGE);
 		}
 
 	}

@@ -17,6 +17,8 @@ package dev.slotwise.autoconfigure.hotslot;
 
 import java.time.Duration;
 
+import dev.slotwise.hotslot.HotSlotSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,39 +35,39 @@ public class SlotwiseHotSlotProperties {
 	/**
 	 * How far back commands are counted.
 	 */
-	private Duration window = Duration.ofSeconds(10);
+	private Duration window = HotSlotSettings.DEFAULT_WINDOW;
 
 	/**
 	 * How many buckets the window is split into; the window slides, and slots are
 	 * evaluated, once per bucket.
 	 */
-	private int buckets = 10;
+	private int buckets = HotSlotSettings.DEFAULT_BUCKETS;
 
 	/**
 	 * A slot is hot when its share of the window's commands is at least this many times
 	 * the mean share of the slots that received any.
 	 */
-	private double threshold = 10;
+	private double threshold = HotSlotSettings.DEFAULT_THRESHOLD;
 
 	/**
 	 * Fewest commands in the window before any slot is reported hot.
 	 */
-	private long minCommands = 1000;
+	private long minCommands = HotSlotSettings.DEFAULT_MIN_COMMANDS;
 
 	/**
 	 * How many of a hot slot's hottest keys are kept.
 	 */
-	private int topKeys = 5;
+	private int topKeys = HotSlotSettings.DEFAULT_TOP_KEYS;
 
 	/**
 	 * One in this many commands to a hot slot has its key sampled for the top keys.
 	 */
-	private int keySampleRate = 16;
+	private int keySampleRate = HotSlotSettings.DEFAULT_KEY_SAMPLE_RATE;
 
 	/**
 	 * How often every master's INFO and the key counts of hot slots are read.
 	 */
-	private Duration serverViewInterval = Duration.ofSeconds(10);
+	private Duration serverViewInterval = HotSlotSettings.DEFAULT_SERVER_VIEW_INTERVAL;
 
 	public boolean isEnabled() {
 		return this.enabled;

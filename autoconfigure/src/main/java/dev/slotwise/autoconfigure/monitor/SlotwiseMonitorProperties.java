@@ -18,6 +18,8 @@ package dev.slotwise.autoconfigure.monitor;
 
 import java.time.Duration;
 
+import dev.slotwise.monitor.ClusterMonitor;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -37,12 +39,12 @@ public class SlotwiseMonitorProperties {
 	 * every master). Slots of masters the cluster flags failing fail fast from the next
 	 * poll on.
 	 */
-	private Duration interval = Duration.ofSeconds(1);
+	private Duration interval = ClusterMonitor.Settings.DEFAULT_INTERVAL;
 
 	/**
 	 * How long a poll waits for one master's INFO replication.
 	 */
-	private Duration nodeTimeout = Duration.ofMillis(500);
+	private Duration nodeTimeout = ClusterMonitor.Settings.DEFAULT_NODE_TIMEOUT;
 
 	private final ReplicationLag replicationLag = new ReplicationLag();
 
@@ -89,12 +91,12 @@ public class SlotwiseMonitorProperties {
 		 * A replica further behind its master than this many bytes of the replication
 		 * stream is lagging.
 		 */
-		private DataSize maxBytes = DataSize.ofMegabytes(1);
+		private DataSize maxBytes = DataSize.ofBytes(ClusterMonitor.Settings.DEFAULT_MAX_LAG_BYTES);
 
 		/**
 		 * A replica that has not acknowledged its master for longer than this is lagging.
 		 */
-		private Duration maxAckAge = Duration.ofSeconds(5);
+		private Duration maxAckAge = ClusterMonitor.Settings.DEFAULT_MAX_ACK_AGE;
 
 		public DataSize getMaxBytes() {
 			return this.maxBytes;
