@@ -17,13 +17,16 @@
 package dev.slotwise.benchmarks;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * What the drill's callers saw, per 100 ms bucket: calls served and failed, calls served
- * on the healthy masters' keys, calls on the victim's keys answered from Redis, and every
- * call's latency.
+ * on the healthy masters' keys, calls on the victim's keys answered from Redis, and the
+ * calls' latencies (an HdrHistogram per bucket, in microseconds, three significant
+ * digits).
  */
 final class DrillLog {
 
@@ -42,18 +45,16 @@ final class DrillLog {
 	 */
 	final long[] victimHits;
 
-	private final List<long[]> latencies = new ArrayList<>();
-
-	private final int[] sizes;
+	/** Int counts: a bucket holds at most a few thousand calls; it halves the memory. */
+	private final List<IntCountsHistogram> latencies = new ArrayList<>();
 
 	DrillLog(int buckets) {
 		this.served = new long[buckets];
 		this.failed = new long[buckets];
 		this.servedHealthy = new long[buckets];
 		this.victimHits = new long[buckets];
-		this.sizes = new int[buckets];
 		for (int i = 0; i < buckets; i++) {
-			this.latencies.add(new long[256]);
+			this.latencies.add(new IntCountsHistogram(3));
 		}
 	}
 
@@ -74,26 +75,20 @@ final class DrillLog {
 		if (victimHit) {
 			this.victimHits[bucket]++;
 		}
-		long[] values = this.latencies.get(bucket);
-		if (this.sizes[bucket] == values.length) {
-			values = Arrays.copyOf(values, values.length * 2);
-			this.latencies.set(bucket, values);
-		}
-		values[this.sizes[bucket]++] = nanos;
+		this.latencies.get(bucket).recordValue(Math.max(0, nanos / 1_000));
 	}
 
-	synchronized long[] sortedLatencies(int from, int to) {
-		int total = 0;
+	/**
+	 * The latencies of the calls that ended in some buckets.
+	 * @param from the first bucket
+	 * @param to the bucket after the last
+	 * @return a new histogram, in microseconds
+	 */
+	synchronized Histogram latencies(int from, int to) {
+		Histogram all = new Histogram(3);
 		for (int i = from; i < to; i++) {
-			total += this.sizes[i];
+			all.add(this.latencies.get(i));
 		}
-		long[] all = new long[total];
-		int at = 0;
-		for (int i = from; i < to; i++) {
-			System.arraycopy(this.latencies.get(i), 0, all, at, this.sizes[i]);
-			at += this.sizes[i];
-		}
-		Arrays.sort(all);
 		return all;
 	}
 

@@ -20,6 +20,7 @@ import static dev.slotwise.benchmarks.DrillLog.BUCKET_MILLIS;
 
 import dev.slotwise.benchmarks.FailoverDrill.Fault;
 import dev.slotwise.benchmarks.FailoverDrill.SystemUnderTest;
+import org.HdrHistogram.Histogram;
 
 /**
  * One run of one system through one scenario, and the figures the report derives from it.
@@ -90,27 +91,27 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		return lowestShare(this.log.servedHealthy);
 	}
 
-	private long[] afterFault() {
-		return this.log.sortedLatencies(this.faultBucket,
+	private Histogram afterFault() {
+		return this.log.latencies(this.faultBucket,
 				Math.min(this.log.buckets(), this.faultBucket + (int) (10_000 / BUCKET_MILLIS)));
 	}
 
 	double p99AfterFaultMillis() {
-		long[] sorted = afterFault();
-		return (sorted.length > 0) ? at(sorted, 99) : Double.NaN;
+		Histogram latencies = afterFault();
+		return (latencies.getTotalCount() > 0) ? millisAt(latencies, 99) : Double.NaN;
 	}
 
 	String percentilesAfterFault() {
-		long[] sorted = afterFault();
-		if (sorted.length == 0) {
+		Histogram latencies = afterFault();
+		if (latencies.getTotalCount() == 0) {
 			return "no call completed";
 		}
-		return String.format("%.1f / %.1f / %.1f", at(sorted, 50), at(sorted, 99), at(sorted, 99.9));
+		return String.format("%.1f / %.1f / %.1f", millisAt(latencies, 50), millisAt(latencies, 99),
+				millisAt(latencies, 99.9));
 	}
 
-	private static double at(long[] sorted, double percentile) {
-		int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1);
-		return sorted[Math.max(0, index)] / 1_000_000.0;
+	private static double millisAt(Histogram latencies, double percentile) {
+		return latencies.getValueAtPercentile(percentile) / 1_000.0;
 	}
 
 	/**

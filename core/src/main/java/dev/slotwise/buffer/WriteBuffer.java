@@ -320,6 +320,10 @@ public class WriteBuffer implements SmartLifecycle {
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
 		}
+		BufferedWrite claimed = admission.claimed();
+		if (claimed != null) {
+			this.store.settle(claimed);
+		}
 		// This write may have been the probe: the slot answers again.
 		this.guard.answered(slot);
 		return WriteResult.WRITTEN;

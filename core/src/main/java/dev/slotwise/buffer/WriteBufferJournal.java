@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
@@ -54,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * batches, every {@code fsyncInterval} (a power loss can take at most that much). When
  * the file is read back, the first record whose frame is incomplete or whose checksum
  * does not match ends the read: a torn last record after a crash is skipped, never
- * replayed half. The file is then rewritten with only the writes still pending, and it is
+ * replayed half. The file is then rewritten with only the writes still pending (through a
+ * complete copy beside it, so that a crash during the rewrite loses nothing), and it is
  * emptied whenever the buffer is.
  *
  * <p>
@@ -65,6 +67,15 @@ public final class WriteBufferJournal implements Closeable {
 
 	/** Name of the journal file inside its directory. */
 	public static final String FILE_NAME = "write-buffer.journal";
+
+	/** A compaction being written; incomplete until renamed to {@link #COMPACTED}. */
+	private static final String COMPACTING = FILE_NAME + ".compacting";
+
+	/**
+	 * A complete compaction not yet copied into the journal file: if one is found at
+	 * open, a crash interrupted the copy, and it replaces the journal's content.
+	 */
+	private static final String COMPACTED = FILE_NAME + ".compacted";
 
 	private static final Log logger = LogFactory.getLog(WriteBufferJournal.class);
 
@@ -134,6 +145,7 @@ public final class WriteBufferJournal implements Closeable {
 		this.channel = opened;
 		this.fileLock = acquired;
 		try {
+			finishInterruptedCompaction();
 			this.recovered = read();
 			compact(this.recovered.records());
 		}
@@ -245,13 +257,18 @@ public final class WriteBufferJournal implements Closeable {
 	}
 
 	/**
-	 * Replace the journal's content with these writes, atomically.
+	 * Replace the journal's content with these writes, atomically: the new content is
+	 * written and forced to a file beside the journal, which is then renamed to mark it
+	 * complete; only then is the journal file overwritten with it. A crash while the
+	 * journal file is being overwritten leaves the complete copy, which the next
+	 * {@link #open} puts back in place.
 	 * @param records the writes pending now, oldest first
 	 */
 	void compact(Collection<JournalRecord> records) {
 		synchronized (this.monitor) {
 			try {
-				Path temporary = this.file.resolveSibling(FILE_NAME + ".compacting");
+				Path temporary = this.file.resolveSibling(COMPACTING);
+				Path compacted = this.file.resolveSibling(COMPACTED);
 				try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE,
 						StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
 					for (JournalRecord record : records) {
@@ -259,25 +276,55 @@ public final class WriteBufferJournal implements Closeable {
 					}
 					out.force(true);
 				}
-				// The lock is held on the open channel; copy back in place so that it
-				// stays
-				// valid (renaming over a locked file would unlock it on some systems).
-				try (FileChannel in = FileChannel.open(temporary, StandardOpenOption.READ)) {
-					this.channel.truncate(0);
-					this.channel.position(0);
-					long copied = 0;
-					long total = in.size();
-					while (copied < total) {
-						copied += in.transferTo(copied, total - copied, this.channel);
-					}
-					this.channel.force(true);
-					this.size = total;
-				}
-				Files.deleteIfExists(temporary);
+				Files.move(temporary, compacted, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				forceDirectory();
+				copyIntoJournal(compacted);
+				Files.delete(compacted);
 			}
 			catch (IOException ex) {
 				failed("compact", ex);
 			}
+		}
+	}
+
+	/**
+	 * Overwrite the journal file with a complete compaction. The lock is held on the open
+	 * channel, so the content is copied in place (renaming over a locked file would
+	 * unlock it on some systems).
+	 */
+	private void copyIntoJournal(Path compacted) throws IOException {
+		try (FileChannel in = FileChannel.open(compacted, StandardOpenOption.READ)) {
+			this.channel.truncate(0);
+			this.channel.position(0);
+			long copied = 0;
+			long total = in.size();
+			while (copied < total) {
+				copied += in.transferTo(copied, total - copied, this.channel);
+			}
+			this.channel.force(true);
+			this.size = total;
+		}
+	}
+
+	private void finishInterruptedCompaction() throws IOException {
+		Path compacted = this.file.resolveSibling(COMPACTED);
+		if (Files.exists(compacted)) {
+			logger.warn("A compaction of the write-buffer journal " + this.file
+					+ " was interrupted while it was copied in place; its complete copy replaces the journal");
+			copyIntoJournal(compacted);
+			Files.delete(compacted);
+		}
+		Files.deleteIfExists(this.file.resolveSibling(COMPACTING));
+	}
+
+	/** Make a rename in the journal's directory durable, where the system allows it. */
+	private void forceDirectory() {
+		try (FileChannel directory = FileChannel.open(this.file.getParent(), StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException ex) {
+			// Not every system can open a directory (Windows); the rename still holds
+			// against a crash of the process.
 		}
 	}
 

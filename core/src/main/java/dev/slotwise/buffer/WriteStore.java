@@ -82,6 +82,13 @@ final class WriteStore {
 	private long bytes;
 
 	/**
+	 * Writes {@link #admit admission} took out for a direct write that has not yet
+	 * {@link #settle settled} or been {@link #restore restored}: the journal still needs
+	 * them, so it is not told the store is empty.
+	 */
+	private int claimed;
+
+	/**
 	 * Create an empty store.
 	 * @param settings the bounds and the overflow policy
 	 * @param clock the clock for deadlines
@@ -100,7 +107,10 @@ final class WriteStore {
 	 * (queued behind a write to its key whose replay is on the wire, a fill behind any
 	 * held write, or any write to a slot that fails fast), or it may go to Redis and
 	 * takes the write held for its key out of the store, to be
-	 * {@link #restore(BufferedWrite) restored} if it fails.
+	 * {@link #restore(BufferedWrite) restored} if it fails or {@link #settle settled} if
+	 * it succeeds. The listener is told the taken write is done only when it settles:
+	 * until the direct write is in Redis, the taken write is the key's last acknowledged
+	 * one, and a crash in between must find it in the journal.
 	 * @param write the write
 	 * @param slotFailsFast asked only when nothing else decides; may hand the caller the
 	 * slot's one probe
@@ -124,8 +134,13 @@ final class WriteStore {
 			if (held == null) {
 				return Admission.PROCEED;
 			}
-			// The slot is healthy: this newer write supersedes the held one.
-			removeHeld(key, held);
+			// The slot is healthy: this newer write supersedes the held one, once it
+			// is in Redis.
+			this.writes.remove(key);
+			this.bytes -= held.size();
+			this.size = this.writes.size();
+			this.claimed++;
+			this.changed.signalAll();
 			return new Admission(null, held);
 		}
 		finally {
@@ -193,7 +208,7 @@ final class WriteStore {
 			oldest.remove();
 			this.bytes -= victim.getValue().size();
 			this.size = this.writes.size();
-			this.listener.done(victim.getValue(), this.writes.isEmpty());
+			this.listener.done(victim.getValue(), empty());
 			dropped++;
 		}
 		if (dropped > 0) {
@@ -209,9 +224,29 @@ final class WriteStore {
 	void restore(BufferedWrite claimed) {
 		this.lock.lock();
 		try {
+			this.claimed--;
 			Key key = new Key(claimed.key());
 			if (!this.writes.containsKey(key)) {
 				put(key, claimed);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Settle a write {@link #admit admission} took out, after the write that took it is
+	 * in Redis: the listener is told it is done, unless a write was held for its key
+	 * since (that write's record comes later and wins).
+	 * @param claimed the write taken out
+	 */
+	void settle(BufferedWrite claimed) {
+		this.lock.lock();
+		try {
+			this.claimed--;
+			if (!this.writes.containsKey(new Key(claimed.key()))) {
+				this.listener.done(claimed, empty());
 			}
 		}
 		finally {
@@ -252,7 +287,7 @@ final class WriteStore {
 					if (!write.deleteFirst()) {
 						all.remove();
 						this.size = this.writes.size();
-						this.listener.done(write, this.writes.isEmpty());
+						this.listener.done(write, empty());
 						continue;
 					}
 					write = write.withoutPut();
@@ -437,8 +472,13 @@ final class WriteStore {
 		this.writes.remove(key);
 		this.bytes -= write.size();
 		this.size = this.writes.size();
-		this.listener.done(write, this.writes.isEmpty());
+		this.listener.done(write, empty());
 		this.changed.signalAll();
+	}
+
+	/** Whether nothing is held and no write taken out by admission is unsettled. */
+	private boolean empty() {
+		return this.writes.isEmpty() && this.claimed == 0;
 	}
 
 	/**
@@ -468,7 +508,8 @@ final class WriteStore {
 		/**
 		 * A write left the store (delivered, superseded, dropped).
 		 * @param write the write
-		 * @param empty whether the store is empty now
+		 * @param empty whether the store is empty now and no write taken out for a direct
+		 * write is unsettled
 		 */
 		void done(BufferedWrite write, boolean empty);
 

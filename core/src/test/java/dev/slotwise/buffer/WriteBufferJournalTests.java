@@ -141,6 +141,44 @@ class WriteBufferJournalTests {
 	}
 
 	@Test
+	void aCompactionInterruptedWhileCopiedInPlaceIsFinishedAtTheNextOpen() throws IOException {
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			journal.held(put("a", "1", 0));
+			journal.held(put("b", "2", 0));
+			journal.held(put("a", "1b", 0));
+		}
+		// What a crash leaves when it strikes while compact() overwrites the journal
+		// file:
+		// the complete, renamed compaction beside a journal file cut short.
+		Path file = this.directory.resolve(WriteBufferJournal.FILE_NAME);
+		Path compacted = this.directory.resolve(WriteBufferJournal.FILE_NAME + ".compacted");
+		Files.copy(file, compacted);
+		try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw")) {
+			raw.setLength(5);
+		}
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			assertThat(journal.recovered().records()).containsExactly(put("b", "2", 0), put("a", "1b", 0));
+			assertThat(journal.recovered().skippedBytes()).isZero();
+		}
+		assertThat(compacted).doesNotExist();
+	}
+
+	@Test
+	void aCompactionInterruptedBeforeItWasCompleteIsIgnored() throws IOException {
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			journal.held(put("a", "1", 0));
+		}
+		Path compacting = this.directory.resolve(WriteBufferJournal.FILE_NAME + ".compacting");
+		Files.write(compacting, new byte[] { 0, 0, 0, 9, 1, 2 });
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			assertThat(journal.recovered().records()).containsExactly(put("a", "1", 0));
+			journal.compact(java.util.List.of(put("a", "1", 0)));
+		}
+		assertThat(compacting).doesNotExist();
+		assertThat(this.directory.resolve(WriteBufferJournal.FILE_NAME + ".compacted")).doesNotExist();
+	}
+
+	@Test
 	void aJournalInUseCannotBeOpenedTwice() {
 		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
 			assertThatIllegalStateException().isThrownBy(() -> WriteBufferJournal.open(this.directory, FSYNC))

@@ -185,12 +185,36 @@ class WriteStoreTests {
 		assertThat(admission.held()).isNull();
 		assertThat(admission.claimed().value()).isEqualTo(bytes("old"));
 		assertThat(store.size()).isZero();
-		assertThat(this.events.emptied).isEqualTo(1);
+		assertThat(this.events.done).as("the journal keeps it until the direct write is in Redis").isEmpty();
 		store.restore(admission.claimed());
 		assertThat(store.get(key("a")).value()).isEqualTo(bytes("old"));
+		assertThat(this.events.held).as("journaled again").containsExactly("a=old", "a=old");
+		WriteStore.Admission second = store.admit(put("a", "new"), () -> false);
 		store.hold(put("a", "newer"));
-		store.restore(admission.claimed());
+		store.restore(second.claimed());
 		assertThat(store.get(key("a")).value()).as("a write held since wins").isEqualTo(bytes("newer"));
+		assertThat(this.events.done).isEmpty();
+	}
+
+	@Test
+	void aWriteTakenOutByADirectWriteIsDoneOnlyWhenTheDirectWriteSettles() {
+		WriteStore store = store();
+		store.hold(put("a", "old"));
+		store.hold(put("b", "old"));
+		WriteStore.Admission direct = store.admit(put("a", "new"), () -> false);
+		BufferedWrite b = store.nextBatch((slot) -> true).get(0);
+		assertThat(store.remove(b)).isTrue();
+		assertThat(this.events.done).containsExactly("b");
+		assertThat(this.events.emptied).as("the taken write still needs the journal").isZero();
+		store.settle(direct.claimed());
+		assertThat(this.events.done).containsExactly("b", "a");
+		assertThat(this.events.emptied).isOne();
+		store.hold(put("c", "old"));
+		WriteStore.Admission overtaken = store.admit(put("c", "new"), () -> false);
+		store.hold(put("c", "newer"));
+		store.settle(overtaken.claimed());
+		assertThat(this.events.done).as("the write held since is not done").containsExactly("b", "a");
+		assertThat(store.get(key("c")).value()).isEqualTo(bytes("newer"));
 	}
 
 	@Test

@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
 
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.test.LocalRedisCluster;
-import dev.slotwise.test.LoopbackPorts;
 import dev.slotwise.test.TlsMaterial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +35,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,7 +58,8 @@ class ReachabilityIntegrationTests {
 			.masters(3)
 			.replicasPerMaster(0)
 			.perNodeConfig((ports) -> List.of(
-					"cluster-announce-port " + announced.computeIfAbsent(ports.port(), (port) -> LoopbackPorts.free()),
+					"cluster-announce-port "
+							+ announced.computeIfAbsent(ports.port(), (port) -> TestSocketUtils.findAvailableTcpPort()),
 					"cluster-announce-bus-port " + ports.busPort()))
 			.start()) {
 			String map = announced.entrySet()
