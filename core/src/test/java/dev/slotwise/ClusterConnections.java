@@ -17,6 +17,7 @@
 package dev.slotwise;
 
 import java.time.Duration;
+import java.util.Collection;
 
 import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.test.LocalRedisCluster;
@@ -43,10 +44,21 @@ public final class ClusterConnections {
 	 * @return the started factory
 	 */
 	public static LettuceConnectionFactory tuned(LocalRedisCluster cluster, Duration commandTimeout) {
+		return tuned(cluster.seedAddresses(), commandTimeout);
+	}
+
+	/**
+	 * A connection factory tuned for failover, from seed addresses (for a process that
+	 * has no {@link LocalRedisCluster}, such as a child JVM).
+	 * @param seedAddresses {@code host:port} of some nodes
+	 * @param commandTimeout the command timeout
+	 * @return the started factory
+	 */
+	public static LettuceConnectionFactory tuned(Collection<String> seedAddresses, Duration commandTimeout) {
 		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
 		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(commandTimeout).build();
 		tuning.applyTo(options);
-		return started(cluster,
+		return started(seedAddresses,
 				LettuceClientConfiguration.builder()
 					.clientOptions(options.build())
 					.commandTimeout(tuning.commandTimeout())
@@ -61,13 +73,14 @@ public final class ClusterConnections {
 	 * @return the started factory
 	 */
 	public static LettuceConnectionFactory plain(LocalRedisCluster cluster, Duration commandTimeout) {
-		return started(cluster, LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
+		return started(cluster.seedAddresses(),
+				LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
 	}
 
-	private static LettuceConnectionFactory started(LocalRedisCluster cluster,
+	private static LettuceConnectionFactory started(Collection<String> seedAddresses,
 			LettuceClientConfiguration configuration) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisClusterConfiguration(cluster.seedAddresses()), configuration);
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisClusterConfiguration(seedAddresses),
+				configuration);
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;

@@ -24,15 +24,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 
-import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -84,17 +81,8 @@ final class JournaledWriteStream {
 		System.setOut(System.err);
 		Path journalDirectory = Path.of(args[0]);
 		exitWhenStdinCloses(System.in);
-		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
-		tuning.applyTo(options);
-		LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
-				new RedisClusterConfiguration(Arrays.asList(args[1].split(","))),
-				LettuceClientConfiguration.builder()
-					.clientOptions(options.build())
-					.commandTimeout(tuning.commandTimeout())
-					.build());
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		LettuceConnectionFactory connectionFactory = ClusterConnections.tuned(Arrays.asList(args[1].split(",")),
+				Duration.ofMillis(500));
 		WriteBufferSettings settings = new WriteBufferSettings(100_000, 64 * 1024 * 1024,
 				WriteBufferSettings.Overflow.REJECT_NEW, Duration.ofMillis(50), 100, Duration.ofMillis(50),
 				Duration.ofSeconds(1), Duration.ZERO);

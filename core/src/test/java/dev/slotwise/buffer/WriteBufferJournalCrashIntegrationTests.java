@@ -35,21 +35,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.slotwise.cluster.FailoverTuning;
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -190,18 +187,7 @@ class WriteBufferJournalCrashIntegrationTests {
 	}
 
 	private static LettuceConnectionFactory connect(LocalRedisCluster cluster) {
-		ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-		FailoverTuning tuning = FailoverTuning.builder().commandTimeout(Duration.ofMillis(500)).build();
-		tuning.applyTo(options);
-		LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
-				new RedisClusterConfiguration(cluster.seedAddresses()),
-				LettuceClientConfiguration.builder()
-					.clientOptions(options.build())
-					.commandTimeout(tuning.commandTimeout())
-					.build());
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
-		return connectionFactory;
+		return ClusterConnections.tuned(cluster, Duration.ofMillis(500));
 	}
 
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.slotwise.ClusterConnections;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.monitor.ClusterSnapshot.Master;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -61,10 +60,7 @@ class ClusterMonitorIntegrationTests {
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = ClusterConnections.plain(cluster, Duration.ofMillis(300));
 		this.slotHealth = new SlotHealth(Duration.ofSeconds(1), Clock.systemUTC());
 		this.monitor = new ClusterMonitor(
 				this.connectionFactory, this.slotHealth, new ClusterMonitor.Settings(Duration.ofMillis(100),
