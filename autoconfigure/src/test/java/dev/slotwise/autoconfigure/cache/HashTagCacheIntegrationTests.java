@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.key.CacheTag;
 import dev.slotwise.key.HashTagKeyGenerator;
 import dev.slotwise.test.ClusterNode;
@@ -42,9 +43,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * {@code @Cacheable} with the {@link HashTagKeyGenerator} bean, against a real cluster:
- * every entry of one tag lands in one slot on one master.
+ * every entry of one tag lands in one slot on one master, and one call evicts exactly
+ * them.
  */
-@SpringBootTest(classes = HashTagCacheIntegrationTests.App.class, properties = "slotwise.cache.caches.orders.ttl=5m")
+@SpringBootTest(classes = HashTagCacheIntegrationTests.App.class,
+		properties = { "slotwise.cache.caches.orders.ttl=5m", "slotwise.cache.allow-runtime-caches=false" })
 @LocalRedisClusterTest
 class HashTagCacheIntegrationTests {
 
@@ -54,15 +57,19 @@ class HashTagCacheIntegrationTests {
 	@Autowired
 	private StringRedisTemplate redis;
 
+	@Autowired
+	private ClusterCacheManager cacheManager;
+
 	@Test
 	void entriesCachedThroughTheKeyGeneratorForOneTagLandInOneSlot(LocalRedisCluster cluster) {
+		int loads = this.history.loads();
 		for (String status : List.of("open", "shipped", "returned")) {
 			this.history.orders(42, status);
 			this.history.orders(42, status);
 		}
 		this.history.ordersInMonth("2026-11", 42, "open");
 		this.history.count(42);
-		assertThat(this.history.loads()).as("each loaded once, then read from Redis").isEqualTo(5);
+		assertThat(this.history.loads()).as("each loaded once, then read from Redis").isEqualTo(loads + 5);
 		Set<String> keys = this.redis.keys("orders::{42}*");
 		assertThat(keys).containsExactlyInAnyOrder("orders::{42}:open", "orders::{42}:shipped", "orders::{42}:returned",
 				"orders::{42}:SimpleKey [2026-11, open]", "orders::{42}");
@@ -76,6 +83,32 @@ class HashTagCacheIntegrationTests {
 		int slot = slots.iterator().next().intValue();
 		Long inSlot = cluster.call(master, (commands) -> commands.clusterCountKeysInSlot(slot));
 		assertThat(inSlot).isEqualTo(5);
+	}
+
+	@Test
+	void aTagEvictionRemovesExactlyTheEntriesTheKeyGeneratorMadeForTheTag() {
+		for (int user : List.of(42, 43)) {
+			this.history.orders(user, "open");
+			this.history.orders(user, "shipped");
+			this.history.ordersInMonth("2026-11", user, "open");
+			this.history.count(user);
+		}
+		this.redis.opsForValue().set("orders::42", "not under the tag");
+		int loads = this.history.loads();
+		this.cacheManager.evictTag("orders", 42);
+		assertThat(this.redis.keys("orders::*")).containsExactlyInAnyOrder("orders::{43}:open", "orders::{43}:shipped",
+				"orders::{43}:SimpleKey [2026-11, open]", "orders::{43}", "orders::42");
+		this.history.orders(42, "open");
+		this.history.orders(43, "open");
+		assertThat(this.history.loads()).as("user 42 loads again, user 43 does not").isEqualTo(loads + 1);
+	}
+
+	@Test
+	void aTagEvictionFromAnUnknownCacheNamesTheKnownOnes() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.cacheManager.evictTag("order", 42))
+			.withMessageContaining("cache 'order'")
+			.withMessageContaining("slotwise.cache.caches.order")
+			.withMessageContaining("orders");
 	}
 
 	@Test
