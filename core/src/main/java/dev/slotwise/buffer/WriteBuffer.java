@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.PeriodicTask;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -61,6 +62,10 @@ import org.springframework.data.redis.core.types.Expiration;
  * where the key holds nothing, so a value loaded while Redis could not be read never
  * replaces one Redis held all along;</li>
  * <li>a delete is replayed with {@code DEL};</li>
+ * <li>a {@link #deleteByPrefix prefix delete} (every key of one hash tag) is replayed
+ * before any later write to a key it covers, and no later write to such a key reaches
+ * Redis before it, directly or by replay: it is replayed with one script on the master of
+ * its slot;</li>
  * <li>a direct write that succeeds supersedes an older buffered write to the same
  * key.</li>
  * </ul>
@@ -273,6 +278,63 @@ public class WriteBuffer implements SmartLifecycle {
 	}
 
 	/**
+	 * Delete every key that starts with a prefix holding a hash tag: all the entries of
+	 * one tag, for example {@code orders::{42}} for every order cached for user 42. The
+	 * keys share the tag's slot, so they are found and deleted on that slot's master
+	 * alone, in one script, without a scan of the cluster.
+	 *
+	 * <p>
+	 * When the slot is failing, or the delete meets an outage, it is held
+	 * ({@link WriteResult#BUFFERED}) like any write: it supersedes the writes to its keys
+	 * held before it, a later write to one of its keys is held behind it (and read back
+	 * by this instance meanwhile), and replay applies the delete first. Until it is
+	 * replayed, a read of one of its keys on this instance is a miss
+	 * ({@link #pendingWrite}).
+	 * @param prefix the prefix; it must hold a complete, non-empty hash tag
+	 * ({@code ...{tag}...})
+	 * @return what became of the delete
+	 * @throws IllegalArgumentException if the prefix holds no hash tag
+	 */
+	public WriteResult deleteByPrefix(String prefix) {
+		return deleteByPrefix(prefix.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Delete every key that starts with a binary prefix holding a hash tag; see
+	 * {@link #deleteByPrefix(String)}.
+	 * @param prefix the prefix; it must hold a complete, non-empty hash tag
+	 * @return what became of the delete
+	 * @throws IllegalArgumentException if the prefix holds no hash tag
+	 */
+	public WriteResult deleteByPrefix(byte[] prefix) {
+		requireHashTag(prefix);
+		return write(BufferedWrite.deletePrefix(prefix.clone()));
+	}
+
+	/**
+	 * Keys that start with the prefix share one slot only when the prefix holds the whole
+	 * hash tag: its first '{', and a later '}' with at least one byte between.
+	 */
+	private static void requireHashTag(byte[] prefix) {
+		int open = -1;
+		for (int i = 0; i < prefix.length; i++) {
+			if (open < 0 && prefix[i] == '{') {
+				open = i;
+			}
+			else if (open >= 0 && prefix[i] == '}') {
+				if (i > open + 1) {
+					return;
+				}
+				break;
+			}
+		}
+		throw new IllegalArgumentException("Cannot delete by the prefix '" + new String(prefix, StandardCharsets.UTF_8)
+				+ "': it holds no complete hash tag, so the keys that start with it may live in any slot and "
+				+ "finding them would take a scan of every master. Use a prefix that ends with or after a non-empty "
+				+ "hash tag, for example 'orders::{42}'.");
+	}
+
+	/**
 	 * Buffer a write without trying Redis first, for callers that already know its slot
 	 * is failing.
 	 * @param key the key
@@ -310,20 +372,14 @@ public class WriteBuffer implements SmartLifecycle {
 			applyDirectly(write);
 		}
 		catch (RuntimeException ex) {
-			BufferedWrite claimed = admission.claimed();
-			if (claimed != null) {
-				this.store.restore(claimed);
-			}
+			admission.claimed().forEach(this.store::restore);
 			if (this.guard.failed(slot, ex).unavailable()) {
 				return hold(write);
 			}
 			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
 			return reject(RejectReason.REFUSED);
 		}
-		BufferedWrite claimed = admission.claimed();
-		if (claimed != null) {
-			this.store.settle(claimed);
-		}
+		admission.claimed().forEach(this.store::settle);
 		// This write may have been the probe: the slot answers again.
 		this.guard.answered(slot);
 		return WriteResult.WRITTEN;
@@ -331,6 +387,10 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private void applyDirectly(BufferedWrite write) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			if (write.isPrefixDelete()) {
+				this.sender.deletePrefix(LettuceCommands.async(connection), write.key()).join();
+				return;
+			}
 			byte[] value = write.value();
 			if (value == null) {
 				connection.keyCommands().del(write.key());
@@ -571,7 +631,7 @@ public class WriteBuffer implements SmartLifecycle {
 				journal.truncate();
 			}
 			else {
-				journal.done(write.key());
+				journal.done(write.key(), write.isPrefixDelete());
 			}
 		}
 

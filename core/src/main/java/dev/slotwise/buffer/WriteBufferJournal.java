@@ -83,11 +83,16 @@ public final class WriteBufferJournal implements Closeable {
 
 	private static final byte DONE = 2;
 
+	/** A prefix delete left the buffer (its key is a prefix, not a key). */
+	private static final byte DONE_PREFIX = 3;
+
 	private static final int FLAG_DELETE = 1;
 
 	private static final int FLAG_VERSIONED = 2;
 
 	private static final int FLAG_IF_ABSENT = 4;
+
+	private static final int FLAG_PREFIX = 8;
 
 	private static final int FRAME_HEADER = 8;
 
@@ -232,8 +237,18 @@ public final class WriteBufferJournal implements Closeable {
 	 * @param key the key
 	 */
 	void done(byte[] key) {
+		done(key, false);
+	}
+
+	/**
+	 * Record that the write buffered for a key, or the prefix delete buffered for a
+	 * prefix, left the buffer.
+	 * @param key the key or prefix
+	 * @param prefix whether it is the prefix of a prefix delete
+	 */
+	void done(byte[] key, boolean prefix) {
 		ByteBuffer body = ByteBuffer.allocate(1 + 4 + key.length);
-		body.put(DONE).putInt(key.length).put(key);
+		body.put(prefix ? DONE_PREFIX : DONE).putInt(key.length).put(key);
 		append(body.array());
 	}
 
@@ -341,7 +356,7 @@ public final class WriteBufferJournal implements Closeable {
 	private static byte[] holdBody(JournalRecord record) {
 		byte[] value = record.value();
 		int flags = (record.delete() ? FLAG_DELETE : 0) | (record.versioned() ? FLAG_VERSIONED : 0)
-				| (record.ifAbsent() ? FLAG_IF_ABSENT : 0);
+				| (record.ifAbsent() ? FLAG_IF_ABSENT : 0) | (record.prefix() ? FLAG_PREFIX : 0);
 		ByteBuffer body = ByteBuffer
 			.allocate(1 + 1 + 8 + 4 + record.key().length + 4 + ((value != null) ? value.length : 0));
 		body.put(HOLD).put((byte) flags).putLong(record.deadline()).putInt(record.key().length).put(record.key());
@@ -465,8 +480,8 @@ public final class WriteBufferJournal implements Closeable {
 	private static boolean apply(ByteBuffer body, Map<Key, JournalRecord> pending) {
 		try {
 			byte type = body.get();
-			if (type == DONE) {
-				pending.remove(new Key(bytes(body, body.getInt())));
+			if (type == DONE || type == DONE_PREFIX) {
+				pending.remove(new Key(bytes(body, body.getInt()), type == DONE_PREFIX));
 				return !body.hasRemaining();
 			}
 			if (type != HOLD) {
@@ -477,10 +492,14 @@ public final class WriteBufferJournal implements Closeable {
 			byte[] key = bytes(body, body.getInt());
 			int valueLength = body.getInt();
 			byte[] value = (valueLength < 0) ? null : bytes(body, valueLength);
-			Key mapKey = new Key(key);
+			boolean prefix = (flags & FLAG_PREFIX) != 0;
+			if (prefix && value != null) {
+				return false;
+			}
+			Key mapKey = new Key(key, prefix);
 			pending.remove(mapKey);
 			pending.put(mapKey, new JournalRecord(key, value, (flags & FLAG_DELETE) != 0, deadline,
-					(flags & FLAG_VERSIONED) != 0, (flags & FLAG_IF_ABSENT) != 0));
+					(flags & FLAG_VERSIONED) != 0, (flags & FLAG_IF_ABSENT) != 0, prefix));
 			return !body.hasRemaining();
 		}
 		catch (RuntimeException ex) {
@@ -530,18 +549,36 @@ public final class WriteBufferJournal implements Closeable {
 	}
 
 	/**
-	 * One buffered write as the journal keeps it.
+	 * One buffered write as the journal keeps it. A record of a prefix delete (a tag's
+	 * group evicted) is framed like the others, with a flag: a journal written by a
+	 * version that knows no prefix deletes reads the same.
 	 *
-	 * @param key the key
+	 * @param key the key, or the prefix of a prefix delete
 	 * @param value the value, or {@code null} for a delete
 	 * @param delete whether the key is deleted (before the value is set, if any)
 	 * @param deadline the absolute deadline in epoch milliseconds, or 0 for none
 	 * @param versioned whether the value carries a {@link VersionedValue} header
 	 * @param ifAbsent whether the value is set only where the key holds none (a cache
 	 * fill)
+	 * @param prefix whether it deletes every key that starts with {@code key}
 	 */
 	public record JournalRecord(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned,
-			boolean ifAbsent) {
+			boolean ifAbsent, boolean prefix) {
+
+		/**
+		 * A record of a write to one key.
+		 * @param key the key
+		 * @param value the value, or {@code null} for a delete
+		 * @param delete whether the key is deleted (before the value is set, if any)
+		 * @param deadline the absolute deadline in epoch milliseconds, or 0 for none
+		 * @param versioned whether the value carries a {@link VersionedValue} header
+		 * @param ifAbsent whether the value is set only where the key holds none (a cache
+		 * fill)
+		 */
+		public JournalRecord(byte[] key, byte @Nullable [] value, boolean delete, long deadline, boolean versioned,
+				boolean ifAbsent) {
+			this(key, value, delete, deadline, versioned, ifAbsent, false);
+		}
 
 		/**
 		 * A record of a write that sets its value unconditionally.
@@ -560,7 +597,7 @@ public final class WriteBufferJournal implements Closeable {
 			return other instanceof JournalRecord that && Arrays.equals(this.key, that.key)
 					&& Arrays.equals(this.value, that.value) && this.delete == that.delete
 					&& this.deadline == that.deadline && this.versioned == that.versioned
-					&& this.ifAbsent == that.ifAbsent;
+					&& this.ifAbsent == that.ifAbsent && this.prefix == that.prefix;
 		}
 
 		@Override
@@ -572,21 +609,21 @@ public final class WriteBufferJournal implements Closeable {
 		public String toString() {
 			return "JournalRecord[key=" + new String(this.key, java.nio.charset.StandardCharsets.UTF_8) + ", delete="
 					+ this.delete + ", deadline=" + this.deadline + ", versioned=" + this.versioned + ", ifAbsent="
-					+ this.ifAbsent + "]";
+					+ this.ifAbsent + ", prefix=" + this.prefix + "]";
 		}
 
 	}
 
-	private record Key(byte[] bytes) {
+	private record Key(byte[] bytes, boolean prefix) {
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes);
+			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes) && this.prefix == key.prefix;
 		}
 
 		@Override
 		public int hashCode() {
-			return Arrays.hashCode(this.bytes);
+			return Arrays.hashCode(this.bytes) * 31 + Boolean.hashCode(this.prefix);
 		}
 
 	}

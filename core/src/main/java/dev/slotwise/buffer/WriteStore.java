@@ -50,6 +50,23 @@ import org.jspecify.annotations.Nullable;
  * pushes out the oldest, by {@link WriteBufferSettings.Overflow policy}.</li>
  * <li>A put whose time to live ran out is dropped when it comes up for replay; a delete
  * held before it is kept.</li>
+ * <li>A prefix delete (every entry of a hash tag evicted at once,
+ * {@link BufferedWrite#deletePrefix}) is ordered against the writes it
+ * {@link BufferedWrite#covers covers}, the writes to keys that start with its prefix:
+ * <ul>
+ * <li>held, it supersedes the covered writes held before it (they leave the store; one
+ * whose replay is on the wire stays on the wire, and its result no longer removes
+ * anything);</li>
+ * <li>a covered write that comes after it is held behind it, never sent to Redis
+ * directly, and is not taken for replay until the prefix delete is done, nor in the same
+ * batch; a read of a covered key sees the later write, or else the delete;</li>
+ * <li>it is not sent, directly or by replay, while a write it overlaps is on the wire,
+ * nor before a broader prefix delete held before it;</li>
+ * <li>sent directly, it takes the writes it covers out of the store, to be
+ * {@link #restore restored} if it fails.</li>
+ * </ul>
+ * Writes it does not cover, other keys of its slot included, keep their order and
+ * pace.</li>
  * </ul>
  * Every change is reported to a {@link Listener} (the journal, the counters) under the
  * store's lock, so the listener sees the changes in order.
@@ -73,6 +90,9 @@ final class WriteStore {
 	private final Condition changed = this.lock.newCondition();
 
 	private final LinkedHashMap<Key, BufferedWrite> writes = new LinkedHashMap<>();
+
+	/** The prefix deletes in {@link #writes}, oldest first. */
+	private final List<BufferedWrite> prefixDeletes = new ArrayList<>();
 
 	/** Writes whose replay is on the wire, by identity. */
 	private final Set<BufferedWrite> inFlight = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -118,34 +138,66 @@ final class WriteStore {
 	 */
 	Admission admit(BufferedWrite write, BooleanSupplier slotFailsFast) {
 		if (this.size == 0) {
-			return slotFailsFast.getAsBoolean() ? new Admission(hold(write), null) : Admission.PROCEED;
+			return slotFailsFast.getAsBoolean() ? new Admission(hold(write), List.of()) : Admission.PROCEED;
 		}
 		this.lock.lock();
 		try {
-			Key key = new Key(write.key());
+			if (write.isPrefixDelete()) {
+				return admitPrefixDelete(write, slotFailsFast);
+			}
+			Key key = Key.of(write);
 			BufferedWrite held = this.writes.get(key);
 			// Decided before failsFast, which may hand this caller the slot's one probe.
 			if (held != null && (this.inFlight.contains(held) || write.isFill())) {
-				return new Admission(hold(write), null);
+				return new Admission(hold(write), List.of());
+			}
+			if (coveringPrefixDelete(write.key()) != null) {
+				// A prefix delete held for this key goes to Redis first.
+				return new Admission(hold(write), List.of());
 			}
 			if (slotFailsFast.getAsBoolean()) {
-				return new Admission(hold(write), null);
+				return new Admission(hold(write), List.of());
 			}
 			if (held == null) {
 				return Admission.PROCEED;
 			}
 			// The slot is healthy: this newer write supersedes the held one, once it
 			// is in Redis.
-			this.writes.remove(key);
-			this.bytes -= held.size();
-			this.size = this.writes.size();
-			this.claimed++;
-			this.changed.signalAll();
-			return new Admission(null, held);
+			takeOut(key, held);
+			return new Admission(null, List.of(held));
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * A prefix delete queues behind the writes it overlaps on the wire and behind a
+	 * broader prefix delete; otherwise it may go to Redis, taking out the writes it
+	 * covers. Called under the lock.
+	 */
+	private Admission admitPrefixDelete(BufferedWrite delete, BooleanSupplier slotFailsFast) {
+		for (BufferedWrite onTheWire : this.inFlight) {
+			if (onTheWire.overlaps(delete)) {
+				return new Admission(hold(delete), List.of());
+			}
+		}
+		for (BufferedWrite held : this.prefixDeletes) {
+			if (held.covers(delete) && !delete.covers(held)) {
+				return new Admission(hold(delete), List.of());
+			}
+		}
+		if (slotFailsFast.getAsBoolean()) {
+			return new Admission(hold(delete), List.of());
+		}
+		List<BufferedWrite> claimed = new ArrayList<>();
+		for (Map.Entry<Key, BufferedWrite> held : List.copyOf(this.writes.entrySet())) {
+			if (delete.covers(held.getValue())) {
+				takeOut(held.getKey(), held.getValue());
+				claimed.add(held.getValue());
+			}
+		}
+		return new Admission(null, List.copyOf(claimed));
 	}
 
 	/**
@@ -160,7 +212,10 @@ final class WriteStore {
 		}
 		this.lock.lock();
 		try {
-			Key key = new Key(write.key());
+			if (write.isPrefixDelete()) {
+				return holdPrefixDelete(write);
+			}
+			Key key = Key.of(write);
 			BufferedWrite previous = this.writes.get(key);
 			if (write.isFill() && previous != null && !previous.isDelete()) {
 				// A held put (or fill) decides what the key holds: the fill adds nothing.
@@ -196,6 +251,51 @@ final class WriteStore {
 		}
 	}
 
+	/**
+	 * Hold a prefix delete: it supersedes the writes it covers, which leave the store
+	 * (or, if it does not fit and new writes are rejected, stay with it refused). Called
+	 * under the lock.
+	 */
+	private WriteResult holdPrefixDelete(BufferedWrite delete) {
+		List<Map.Entry<Key, BufferedWrite>> covered = new ArrayList<>();
+		long freed = 0;
+		for (Map.Entry<Key, BufferedWrite> held : this.writes.entrySet()) {
+			if (delete.covers(held.getValue())) {
+				covered.add(held);
+				freed += held.getValue().size();
+			}
+		}
+		boolean fits = this.writes.size() - covered.size() < this.settings.maxEntries()
+				&& this.bytes - freed + delete.size() <= this.settings.maxBytes();
+		if (!fits && this.settings.overflow() == WriteBufferSettings.Overflow.REJECT_NEW) {
+			this.listener.rejected(RejectReason.OVERFLOW);
+			return WriteResult.rejected(RejectReason.OVERFLOW);
+		}
+		for (Map.Entry<Key, BufferedWrite> superseded : covered) {
+			// One on the wire stays there; its result no longer removes anything.
+			removeHeld(superseded.getKey(), superseded.getValue());
+		}
+		Key key = Key.of(delete);
+		if (!fits) {
+			makeRoom(key, delete.size());
+		}
+		put(key, delete);
+		this.listener.buffered();
+		return WriteResult.BUFFERED;
+	}
+
+	/**
+	 * The prefix delete held for a key, if any. Called under the lock.
+	 */
+	private @Nullable BufferedWrite coveringPrefixDelete(byte[] key) {
+		for (BufferedWrite delete : this.prefixDeletes) {
+			if (delete.coversKey(key)) {
+				return delete;
+			}
+		}
+		return null;
+	}
+
 	private void makeRoom(Key incoming, long size) {
 		Iterator<Map.Entry<Key, BufferedWrite>> oldest = this.writes.entrySet().iterator();
 		int dropped = 0;
@@ -208,6 +308,7 @@ final class WriteStore {
 			oldest.remove();
 			this.bytes -= victim.getValue().size();
 			this.size = this.writes.size();
+			forget(victim.getValue());
 			this.listener.done(victim.getValue(), empty());
 			dropped++;
 		}
@@ -218,21 +319,31 @@ final class WriteStore {
 
 	/**
 	 * Put back a write {@link #admit admission} took out, after the write that took it
-	 * failed; a write held for its key since wins.
+	 * failed; a write held for its key since wins, and so does a prefix delete held since
+	 * that covers it.
 	 * @param claimed the write taken out
 	 */
 	void restore(BufferedWrite claimed) {
 		this.lock.lock();
 		try {
 			this.claimed--;
-			Key key = new Key(claimed.key());
-			if (!this.writes.containsKey(key)) {
+			Key key = Key.of(claimed);
+			if (!this.writes.containsKey(key) && !coveredByHeldPrefixDelete(claimed)) {
 				put(key, claimed);
 			}
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private boolean coveredByHeldPrefixDelete(BufferedWrite write) {
+		for (BufferedWrite delete : this.prefixDeletes) {
+			if (delete.covers(write)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -245,7 +356,7 @@ final class WriteStore {
 		this.lock.lock();
 		try {
 			this.claimed--;
-			if (!this.writes.containsKey(new Key(claimed.key()))) {
+			if (!this.writes.containsKey(Key.of(claimed))) {
 				this.listener.done(claimed, empty());
 			}
 		}
@@ -258,7 +369,10 @@ final class WriteStore {
 	 * Take the next writes to replay, oldest first: writes of slots the filter lets
 	 * through, at most the batch size, each marked in flight until {@link #remove
 	 * removed} or {@link #release released}. Puts whose time to live ran out are dropped
-	 * on the way (a delete held before one is kept).
+	 * on the way (a delete held before one is kept). A write that overlaps a prefix
+	 * delete held before it, or one on the wire, waits: a prefix delete and the writes it
+	 * covers are never in one batch, where a reload of the script after {@code NOSCRIPT}
+	 * could reorder them.
 	 * @param mayReplay whether a slot may be replayed now (not backing off, not failing
 	 * fast); asked in order, at most once per write
 	 * @return the writes, grouped by slot in the order each slot first appears
@@ -272,12 +386,19 @@ final class WriteStore {
 		int expired = 0;
 		this.lock.lock();
 		try {
+			// Only prefix deletes order writes of different keys: without one, none
+			// waits.
+			List<BufferedWrite> before = orderedByPrefixDeletes() ? new ArrayList<>(this.inFlight) : null;
 			Iterator<Map.Entry<Key, BufferedWrite>> all = this.writes.entrySet().iterator();
 			int taken = 0;
 			while (all.hasNext() && taken < this.settings.replayBatchSize()) {
 				Map.Entry<Key, BufferedWrite> held = all.next();
 				BufferedWrite write = held.getValue();
 				if (this.inFlight.contains(write)) {
+					continue;
+				}
+				if (before != null && overlapsAny(write, before)) {
+					before.add(write);
 					continue;
 				}
 				if (write.expiredAt(now)) {
@@ -297,11 +418,18 @@ final class WriteStore {
 				}
 				int slot = this.slots.applyAsInt(write.key());
 				if (!mayReplay.test(slot)) {
+					if (before != null && write.isPrefixDelete()) {
+						before.add(write);
+					}
 					continue;
 				}
 				this.inFlight.add(write);
 				bySlot.computeIfAbsent(slot, (s) -> new ArrayList<>()).add(write);
 				taken++;
+				if (before != null && write.isPrefixDelete()) {
+					// What it covers waits for its result, not only for its turn.
+					before.add(write);
+				}
 			}
 		}
 		finally {
@@ -315,9 +443,30 @@ final class WriteStore {
 		return batch;
 	}
 
+	private boolean orderedByPrefixDeletes() {
+		if (!this.prefixDeletes.isEmpty()) {
+			return true;
+		}
+		for (BufferedWrite onTheWire : this.inFlight) {
+			if (onTheWire.isPrefixDelete()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean overlapsAny(BufferedWrite write, List<BufferedWrite> others) {
+		for (BufferedWrite other : others) {
+			if (other.overlaps(write)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * Remove a write whose replay ended (delivered, superseded, refused), unless a newer
-	 * write to its key replaced it meanwhile.
+	 * write to its key replaced it meanwhile (or a prefix delete that covers it).
 	 * @param write the write
 	 * @return whether it was removed (it was still the key's write)
 	 */
@@ -325,7 +474,7 @@ final class WriteStore {
 		this.lock.lock();
 		try {
 			this.inFlight.remove(write);
-			Key key = new Key(write.key());
+			Key key = Key.of(write);
 			if (this.writes.get(key) == write) {
 				removeHeld(key, write);
 				return true;
@@ -352,7 +501,8 @@ final class WriteStore {
 	}
 
 	/**
-	 * The write held for a key, for a reader that must see its own writes.
+	 * The write held for a key, for a reader that must see its own writes: the write to
+	 * the key, or else a prefix delete that covers it (a delete to the reader).
 	 * @param key the key
 	 * @return the write, or {@code null} if none is held
 	 */
@@ -362,7 +512,8 @@ final class WriteStore {
 		}
 		this.lock.lock();
 		try {
-			return this.writes.get(new Key(key));
+			BufferedWrite held = this.writes.get(Key.plain(key));
+			return (held != null) ? held : coveringPrefixDelete(key);
 		}
 		finally {
 			this.lock.unlock();
@@ -377,10 +528,13 @@ final class WriteStore {
 		this.lock.lock();
 		try {
 			for (BufferedWrite write : recovered) {
-				Key key = new Key(write.key());
+				Key key = Key.of(write);
 				if (!this.writes.containsKey(key)) {
 					this.writes.put(key, write);
 					this.bytes += write.size();
+					if (write.isPrefixDelete()) {
+						this.prefixDeletes.add(write);
+					}
 				}
 			}
 			this.size = this.writes.size();
@@ -462,6 +616,9 @@ final class WriteStore {
 
 	private void put(Key key, BufferedWrite write) {
 		this.writes.put(key, write);
+		if (write.isPrefixDelete()) {
+			this.prefixDeletes.add(write);
+		}
 		this.bytes += write.size();
 		this.size = this.writes.size();
 		this.listener.held(write);
@@ -470,9 +627,23 @@ final class WriteStore {
 
 	private void removeHeld(Key key, BufferedWrite write) {
 		this.writes.remove(key);
+		forget(write);
 		this.bytes -= write.size();
 		this.size = this.writes.size();
 		this.listener.done(write, empty());
+		this.changed.signalAll();
+	}
+
+	/**
+	 * Take a held write out for a direct write that supersedes it: it stays unsettled (in
+	 * the journal) until that write is in Redis.
+	 */
+	private void takeOut(Key key, BufferedWrite write) {
+		this.writes.remove(key);
+		forget(write);
+		this.bytes -= write.size();
+		this.size = this.writes.size();
+		this.claimed++;
 		this.changed.signalAll();
 	}
 
@@ -481,16 +652,22 @@ final class WriteStore {
 		return this.writes.isEmpty() && this.claimed == 0;
 	}
 
+	private void forget(BufferedWrite write) {
+		if (write.isPrefixDelete()) {
+			this.prefixDeletes.removeIf((held) -> held == write);
+		}
+	}
+
 	/**
 	 * What {@link #admit} decided.
 	 *
 	 * @param held the result of holding the write, or {@code null} if it may go to Redis
-	 * @param claimed the write taken out for the key, if it may go to Redis and one was
-	 * held
+	 * @param claimed the writes taken out of the store, if it may go to Redis: the one
+	 * held for its key, or those a prefix delete covers
 	 */
-	record Admission(@Nullable WriteResult held, @Nullable BufferedWrite claimed) {
+	record Admission(@Nullable WriteResult held, List<BufferedWrite> claimed) {
 
-		static final Admission PROCEED = new Admission(null, null);
+		static final Admission PROCEED = new Admission(null, List.of());
 
 	}
 
@@ -536,16 +713,28 @@ final class WriteStore {
 
 	}
 
-	private record Key(byte[] bytes) {
+	/**
+	 * A key, or the prefix of a prefix delete: a key and a prefix of the same bytes
+	 * differ.
+	 */
+	private record Key(byte[] bytes, boolean prefix) {
+
+		static Key of(BufferedWrite write) {
+			return new Key(write.key(), write.isPrefixDelete());
+		}
+
+		static Key plain(byte[] key) {
+			return new Key(key, false);
+		}
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes);
+			return other instanceof Key key && Arrays.equals(this.bytes, key.bytes) && this.prefix == key.prefix;
 		}
 
 		@Override
 		public int hashCode() {
-			return Arrays.hashCode(this.bytes);
+			return Arrays.hashCode(this.bytes) * 31 + Boolean.hashCode(this.prefix);
 		}
 
 	}

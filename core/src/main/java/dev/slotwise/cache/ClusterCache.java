@@ -41,6 +41,7 @@ import dev.slotwise.cluster.OutageReason;
 import dev.slotwise.cluster.SlotCall;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.key.TaggedKey;
 import dev.slotwise.support.LettuceCommands;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -81,7 +82,9 @@ import org.springframework.data.redis.serializer.SerializationException;
  * being down never reaches the caller; it is logged once per slot state change.</li>
  * </ul>
  * Keys are {@code <prefix><name>::<key>}; a hash tag in the key ({@code user:{42}}) is
- * honoured. Values are stored with a {@link VersionedValue} header.
+ * honoured. Values are stored with a {@link VersionedValue} header. Entries whose keys
+ * begin with a hash tag (those of the {@link dev.slotwise.key.HashTagKeyGenerator}) are
+ * evicted together with {@link #evictTag}, on the one master of the tag's slot.
  */
 public class ClusterCache extends AbstractValueAdaptingCache {
 
@@ -456,6 +459,49 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		boolean present = read(key) != null;
 		evict(key);
 		return present;
+	}
+
+	/**
+	 * Evict every entry of this cache whose key begins with a hash tag: all the entries
+	 * the {@link dev.slotwise.key.HashTagKeyGenerator} made for one tag, that is every
+	 * key {@code <prefix><name>::{tag}...}. They share the tag's slot, so one script on
+	 * that slot's master finds and deletes them ({@code CLUSTER GETKEYSINSLOT}, see
+	 * {@link WriteBuffer#deleteByPrefix}); no other master is asked and nothing is
+	 * scanned. Entries of other tags, of other caches, and keys of this cache without the
+	 * tag stay.
+	 *
+	 * <p>
+	 * Read your writes: when this returns, reads of the tag's entries on this instance
+	 * miss. During an outage of the tag's slot the eviction is buffered, replayed before
+	 * any later put to the tag's entries, and meanwhile those puts are held behind it;
+	 * entries this instance remembered for degraded reads are forgotten at once.
+	 * @param tag the tag, as the key generator took it from the tag argument (its text is
+	 * the tag)
+	 * @throws IllegalArgumentException if the tag is {@code null}, empty, an array or
+	 * holds a brace
+	 * @throws IllegalStateException if this cache's name holds a brace, which would take
+	 * the tag's place in its keys
+	 */
+	public void evictTag(Object tag) {
+		if (this.name.indexOf('{') >= 0 || this.name.indexOf('}') >= 0) {
+			throw new IllegalStateException("Cache '" + this.name + "' cannot evict by hash tag: its name holds a "
+					+ "brace, so Redis hashes its keys by the name, not by the tag. Use a cache name without '{' or '}'.");
+		}
+		String group;
+		try {
+			group = redisKey(TaggedKey.hashTag(tag));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Cache '" + this.name + "': " + ex.getMessage(), ex);
+		}
+		if (this.lastValues != null) {
+			this.lastValues.asMap().keySet().removeIf((key) -> key.startsWith(group));
+		}
+		WriteResult result = this.writeBuffer.deleteByPrefix(group.getBytes(StandardCharsets.UTF_8));
+		if (!result.acknowledged()) {
+			logger.warn("Cache '" + this.name + "': the eviction of a tag's entries was not accepted ("
+					+ result.reason() + ")");
+		}
 	}
 
 	@Override

@@ -102,6 +102,24 @@ public class ClusterCacheManager implements CacheManager {
 		this.caches.values().forEach(action);
 	}
 
+	/**
+	 * Evict every entry of a tag from a cache ({@link ClusterCache#evictTag}): a bean
+	 * method for code and SpEL alike, for example after a change to all of a user's
+	 * orders: {@code cacheManager.evictTag("orders", userId)}.
+	 * @param cacheName the cache
+	 * @param tag the tag, as the key generator took it from the tag argument
+	 * @throws IllegalArgumentException if there is no such cache, or the tag is not a tag
+	 */
+	public void evictTag(String cacheName, Object tag) {
+		ClusterCache cache = getCache(cacheName);
+		if (cache == null) {
+			throw new IllegalArgumentException("Cannot evict tag '" + tag + "' from cache '" + cacheName
+					+ "': there is no such cache. Configure it under slotwise.cache.caches." + cacheName + " (known: "
+					+ getCacheNames() + ")");
+		}
+		cache.evictTag(tag);
+	}
+
 	@Override
 	public Collection<String> getCacheNames() {
 		return Collections.unmodifiableSet(new LinkedHashSet<>(this.caches.keySet()));

@@ -42,7 +42,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -54,7 +53,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@code NOSCRIPT}, as after a failover or {@code SCRIPT FLUSH}) to the node that owns
  * the subject's slot: all keys of a decision share the hash tag {@code {subject}}, which
  * is checked before anything is sent. Time is the Redis server's ({@code TIME}), and
- * every key expires once its limit has fully recovered.
+ * every key expires once its limit has fully recovered. The scripts are
+ * {@link RateLimitScripts}: the ones Slotwise ships, or an application's replacements.
  *
  * <p>
  * When Redis cannot answer, the {@link FailureMode} decides, and the decision is marked
@@ -64,13 +64,13 @@ public class RateLimiter {
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
-	private static final Map<RateLimit.Algorithm, RedisScript<List>> SCRIPTS = scripts();
-
 	private final StringRedisTemplate redis;
 
 	private final RedisConnectionFactory connectionFactory;
 
-	private final ScriptRunner scripts;
+	private final ScriptRunner runner;
+
+	private final RateLimitScripts scripts;
 
 	private final ClusterKeys keys;
 
@@ -106,9 +106,27 @@ public class RateLimiter {
 	 */
 	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
 			FailureMode failureMode, SlotGuard guard, String keyPrefix, Clock clock) {
+		this(redis, keys, limits, failureMode, guard, keyPrefix, clock, RateLimitScripts.defaults());
+	}
+
+	/**
+	 * Create a limiter with its own scripts, for example one algorithm's script replaced.
+	 * @param redis a template on the cluster connection
+	 * @param keys slot computation
+	 * @param limits the named limits
+	 * @param failureMode what to decide when Redis cannot answer
+	 * @param guard the failure protocol: a failing slot is decided by the failure mode
+	 * without waiting for a timeout
+	 * @param keyPrefix the namespace of the limiter's keys
+	 * @param clock the clock of the local fallback
+	 * @param scripts the script of each algorithm
+	 */
+	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
+			FailureMode failureMode, SlotGuard guard, String keyPrefix, Clock clock, RateLimitScripts scripts) {
 		this.redis = redis;
 		this.connectionFactory = redis.getRequiredConnectionFactory();
-		this.scripts = new ScriptRunner(keys);
+		this.runner = new ScriptRunner(keys);
+		this.scripts = Objects.requireNonNull(scripts, "scripts must not be null");
 		this.keys = keys;
 		this.limits = Map.copyOf(limits);
 		this.failureMode = Objects.requireNonNull(failureMode, "failureMode must not be null");
@@ -118,17 +136,6 @@ public class RateLimiter {
 		for (Outcome outcome : Outcome.values()) {
 			this.decisions.put(outcome, new LongAdder());
 		}
-	}
-
-	@SuppressWarnings({ "rawtypes", "unchecked" })
-	private static Map<RateLimit.Algorithm, RedisScript<List>> scripts() {
-		Map<RateLimit.Algorithm, RedisScript<List>> scripts = new EnumMap<>(RateLimit.Algorithm.class);
-		for (RateLimit.Algorithm algorithm : RateLimit.Algorithm.values()) {
-			String name = "META-INF/slotwise/scripts/rate_" + algorithm.name().toLowerCase(java.util.Locale.ROOT)
-					+ ".lua";
-			scripts.put(algorithm, (RedisScript) RedisScript.of(new ClassPathResource(name), List.class));
-		}
-		return scripts;
 	}
 
 	/**
@@ -218,11 +225,11 @@ public class RateLimiter {
 			.map(RateLimiter::bytes)
 			.toList();
 		SlotCall<List<?>> call = this.guard.call(this.keys.slot(keys.get(0)),
-				() -> run(SCRIPTS.get(limit.algorithm()), scriptKeys, limit));
+				() -> run(this.scripts.get(limit.algorithm()), scriptKeys, limit));
 		if (call.throwIfRefused().unavailable()) {
 			return degraded(subject, limitName, limit, call.reason());
 		}
-		RateLimitDecision decision = decision(Objects.requireNonNull(call.value(), "no reply"));
+		RateLimitDecision decision = decision(limit.algorithm(), call.value());
 		if (this.degradedLogged) {
 			this.degradedLogged = false;
 			logger.info("Rate limiter: Redis answers again; decisions are exact again");
@@ -237,7 +244,7 @@ public class RateLimiter {
 	 */
 	private List<?> run(RedisScript<List> script, List<byte[]> keys, RateLimit limit) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return this.scripts
+			return this.runner
 				.run(LettuceCommands.async(connection), script, keys, bytes(Long.toString(limit.permits())),
 						bytes(Long.toString(limit.window().toMillis())), bytes(Long.toString(limit.burst())))
 				.join();
@@ -252,13 +259,41 @@ public class RateLimiter {
 		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private static RateLimitDecision decision(List<?> reply) {
-		long allowed = number(reply.get(0));
-		return new RateLimitDecision(allowed == 1, number(reply.get(4)), number(reply.get(1)),
-				Duration.ofMillis(number(reply.get(2))), Duration.ofMillis(number(reply.get(3))), false);
+	/**
+	 * Read a script's reply; a replacement script that answers something else gets an
+	 * error naming its bean and the reply it should give.
+	 */
+	private static RateLimitDecision decision(RateLimit.Algorithm algorithm, @Nullable List<?> reply) {
+		try {
+			if (reply != null && reply.size() >= 5) {
+				long allowed = number(reply.get(0));
+				return new RateLimitDecision(allowed == 1, number(reply.get(4)), number(reply.get(1)),
+						Duration.ofMillis(number(reply.get(2))), Duration.ofMillis(number(reply.get(3))), false);
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Reported below.
+		}
+		throw new IllegalStateException("The " + RateLimitScripts.describe(algorithm) + " rate-limit script (bean '"
+				+ RateLimitScripts.beanName(algorithm) + "') answered " + describe(reply)
+				+ "; a rate-limit script answers {allowed (1 or 0), remaining, retry after ms, reset after ms, limit}");
+	}
+
+	private static String describe(@Nullable List<?> reply) {
+		if (reply == null) {
+			return "nothing";
+		}
+		return reply.stream()
+			.map((item) -> (item instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8)
+					: String.valueOf(item))
+			.toList()
+			.toString();
 	}
 
 	private static long number(Object value) {
+		if (value instanceof byte[] raw) {
+			return Long.parseLong(new String(raw, StandardCharsets.UTF_8));
+		}
 		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
 	}
 
@@ -293,6 +328,14 @@ public class RateLimiter {
 		Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
 		this.decisions.forEach((outcome, adder) -> counts.put(outcome, adder.sum()));
 		return counts;
+	}
+
+	/**
+	 * The scripts this limiter runs.
+	 * @return the script of each algorithm
+	 */
+	public RateLimitScripts scripts() {
+		return this.scripts;
 	}
 
 	/**

@@ -72,6 +72,29 @@ class WriteBufferJournalTests {
 	}
 
 	@Test
+	void aTagEvictionIsKeptApartFromAWriteToAKeyOfTheSameBytesAndKeepsItsPlace() {
+		JournalRecord eviction = BufferedWrite.deletePrefix(key("orders::{42}")).record();
+		assertThat(eviction.prefix()).isTrue();
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			journal.held(put("orders::{42}", "before", 0));
+			journal.held(eviction);
+			journal.held(put("orders::{42}:open", "after", 0));
+			journal.held(put("orders::{42}", "after", 0));
+			journal.done(key("orders::{42}"), false);
+		}
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			assertThat(journal.recovered().records()).as("the DONE of the key leaves the eviction")
+				.containsExactly(eviction, put("orders::{42}:open", "after", 0));
+			assertThat(BufferedWrite.of(journal.recovered().records().get(0)))
+				.isEqualTo(BufferedWrite.deletePrefix(key("orders::{42}")));
+			journal.done(key("orders::{42}"), true);
+		}
+		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
+			assertThat(journal.recovered().records()).containsExactly(put("orders::{42}:open", "after", 0));
+		}
+	}
+
+	@Test
 	void aTornLastRecordIsSkippedAndTheRecordsBeforeItAreRecovered() throws IOException {
 		try (WriteBufferJournal journal = WriteBufferJournal.open(this.directory, FSYNC)) {
 			journal.held(put("a", "1", 0));

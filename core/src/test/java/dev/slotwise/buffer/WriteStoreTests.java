@@ -183,15 +183,15 @@ class WriteStoreTests {
 		store.hold(put("a", "old"));
 		WriteStore.Admission admission = store.admit(put("a", "new"), () -> false);
 		assertThat(admission.held()).isNull();
-		assertThat(admission.claimed().value()).isEqualTo(bytes("old"));
+		assertThat(admission.claimed()).singleElement().extracting(BufferedWrite::value).isEqualTo(bytes("old"));
 		assertThat(store.size()).isZero();
 		assertThat(this.events.done).as("the journal keeps it until the direct write is in Redis").isEmpty();
-		store.restore(admission.claimed());
+		store.restore(admission.claimed().get(0));
 		assertThat(store.get(key("a")).value()).isEqualTo(bytes("old"));
 		assertThat(this.events.held).as("journaled again").containsExactly("a=old", "a=old");
 		WriteStore.Admission second = store.admit(put("a", "new"), () -> false);
 		store.hold(put("a", "newer"));
-		store.restore(second.claimed());
+		store.restore(second.claimed().get(0));
 		assertThat(store.get(key("a")).value()).as("a write held since wins").isEqualTo(bytes("newer"));
 		assertThat(this.events.done).isEmpty();
 	}
@@ -206,13 +206,13 @@ class WriteStoreTests {
 		assertThat(store.remove(b)).isTrue();
 		assertThat(this.events.done).containsExactly("b");
 		assertThat(this.events.emptied).as("the taken write still needs the journal").isZero();
-		store.settle(direct.claimed());
+		direct.claimed().forEach(store::settle);
 		assertThat(this.events.done).containsExactly("b", "a");
 		assertThat(this.events.emptied).isOne();
 		store.hold(put("c", "old"));
 		WriteStore.Admission overtaken = store.admit(put("c", "new"), () -> false);
 		store.hold(put("c", "newer"));
-		store.settle(overtaken.claimed());
+		overtaken.claimed().forEach(store::settle);
 		assertThat(this.events.done).as("the write held since is not done").containsExactly("b", "a");
 		assertThat(store.get(key("c")).value()).isEqualTo(bytes("newer"));
 	}
@@ -244,6 +244,140 @@ class WriteStoreTests {
 		assertThat(this.events.held).containsExactly("a=1", "a=2");
 		assertThat(this.events.done).containsExactly("a");
 		assertThat(this.events.emptied).isEqualTo(1);
+	}
+
+	@Test
+	void aTagEvictionSupersedesTheWritesHeldBeforeItForItsKeysAndNoOthers() {
+		WriteStore store = store();
+		store.hold(put("orders::{42}:open", "1"));
+		store.hold(put("orders::{42}", "all"));
+		store.hold(BufferedWrite.delete(key("orders::{42}:shipped")));
+		store.hold(put("orders::{420}:open", "1"));
+		store.hold(put("invoices::{42}:open", "1"));
+		store.hold(put("orders::42", "untagged"));
+		assertThat(store.hold(evictTag("orders::{42}"))).isEqualTo(WriteResult.BUFFERED);
+		assertThat(values(store)).containsExactly("orders::{420}:open=1", "invoices::{42}:open=1",
+				"orders::42=untagged", "orders::{42}=-");
+		assertThat(store.get(key("orders::{42}:open")).isPrefixDelete()).as("read back as a delete").isTrue();
+		assertThat(store.get(key("orders::{42}")).isPrefixDelete()).as("the tag's own entry too").isTrue();
+		assertThat(store.get(key("orders::{420}:open")).value()).isEqualTo(bytes("1"));
+		assertThat(this.events.done).as("superseded, like an overwrite: not dropped")
+			.containsExactly("orders::{42}:open", "orders::{42}", "orders::{42}:shipped");
+		assertThat(this.events.dropped).isEmpty();
+	}
+
+	@Test
+	void aPutAfterATagEvictionIsHeldBehindItAndReplayedOnlyOnceItIsDone() {
+		WriteStore store = store();
+		store.hold(evictTag("orders::{42}"));
+		WriteStore.Admission admission = store.admit(put("orders::{42}:open", "new"), () -> false);
+		assertThat(admission.held()).as("queued, although the slot is healthy").isEqualTo(WriteResult.BUFFERED);
+		assertThat(store.admit(put("orders::{43}:open", "other"), () -> false)).as("another tag goes to Redis")
+			.isEqualTo(WriteStore.Admission.PROCEED);
+		store.hold(put("orders::{43}:x", "1"));
+		assertThat(store.get(key("orders::{42}:open")).value()).as("read your later write").isEqualTo(bytes("new"));
+		List<BufferedWrite> first = store.nextBatch((slot) -> true);
+		assertThat(first).as("never in the eviction's batch")
+			.extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{42}=-", "orders::{43}:x=1");
+		assertThat(store.nextBatch((slot) -> true)).as("not while the eviction is on the wire").isEmpty();
+		assertThat(store.remove(first.get(0))).isTrue();
+		assertThat(store.nextBatch((slot) -> true)).extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{42}:open=new");
+	}
+
+	@Test
+	void aTagEvictionThatMayNotReplayYetHoldsBackTheLaterWritesItCovers() {
+		WriteStore store = store();
+		store.hold(evictTag("orders::{42}"));
+		store.hold(put("orders::{42}:open", "new"));
+		store.hold(put("orders::{43}:open", "other"));
+		int failing = this.keys.slot("42");
+		assertThat(store.nextBatch((slot) -> slot != failing)).extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{43}:open=other");
+	}
+
+	@Test
+	void aTagEvictionWaitsForTheReplayOnTheWireOfAWriteItCovers() {
+		WriteStore store = store();
+		store.hold(put("orders::{42}:open", "old"));
+		BufferedWrite onTheWire = store.nextBatch((slot) -> true).get(0);
+		assertThat(store.admit(evictTag("orders::{42}"), () -> false).held()).as("queued behind the replay")
+			.isEqualTo(WriteResult.BUFFERED);
+		assertThat(store.get(key("orders::{42}:open")).isPrefixDelete()).isTrue();
+		assertThat(store.nextBatch((slot) -> true)).as("not before the replay ends").isEmpty();
+		assertThat(store.remove(onTheWire)).as("superseded: its result removes nothing").isFalse();
+		assertThat(store.nextBatch((slot) -> true)).extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{42}=-");
+	}
+
+	@Test
+	void aDirectTagEvictionTakesOutTheWritesItCoversAndCanPutThemBack() {
+		WriteStore store = store();
+		store.hold(put("orders::{42}:open", "old"));
+		store.hold(put("orders::{43}:open", "other"));
+		WriteStore.Admission admission = store.admit(evictTag("orders::{42}"), () -> false);
+		assertThat(admission.held()).isNull();
+		assertThat(admission.claimed()).extracting(WriteStoreTests::describe).containsExactly("orders::{42}:open=old");
+		assertThat(values(store)).containsExactly("orders::{43}:open=other");
+		assertThat(this.events.done).as("the journal keeps it until the eviction is in Redis").isEmpty();
+		admission.claimed().forEach(store::restore);
+		assertThat(values(store)).containsExactly("orders::{43}:open=other", "orders::{42}:open=old");
+		WriteStore.Admission second = store.admit(evictTag("orders::{42}"), () -> false);
+		store.hold(evictTag("orders::{42}"));
+		second.claimed().forEach(store::restore);
+		assertThat(values(store)).as("an eviction held since wins")
+			.containsExactly("orders::{43}:open=other", "orders::{42}=-");
+	}
+
+	@Test
+	void aNarrowerTagEvictionQueuesBehindABroaderOneAndAFailingSlotHoldsIt() {
+		WriteStore store = store();
+		store.hold(evictTag("orders::{42}"));
+		store.hold(put("orders::{42}:a:1", "after"));
+		assertThat(store.admit(evictTag("orders::{42}:a"), () -> false).held()).isEqualTo(WriteResult.BUFFERED);
+		assertThat(values(store)).as("the narrower one supersedes the put it covers, not the broader eviction")
+			.containsExactly("orders::{42}=-", "orders::{42}:a=-");
+		assertThat(store.nextBatch((slot) -> true)).extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{42}=-");
+		WriteStore other = store();
+		assertThat(other.admit(evictTag("orders::{7}"), () -> true).held()).isEqualTo(WriteResult.BUFFERED);
+	}
+
+	@Test
+	void aTagEvictionAndAPutOfTheSameBytesAreDifferentWrites() {
+		WriteStore store = store();
+		store.hold(evictTag("orders::{42}"));
+		store.hold(put("orders::{42}", "after"));
+		assertThat(values(store)).containsExactly("orders::{42}=-", "orders::{42}=after");
+		assertThat(store.get(key("orders::{42}")).value()).isEqualTo(bytes("after"));
+		List<BufferedWrite> batch = store.nextBatch((slot) -> true);
+		assertThat(batch).extracting(BufferedWrite::isPrefixDelete).containsExactly(true);
+		store.remove(batch.get(0));
+		assertThat(values(store)).containsExactly("orders::{42}=after");
+	}
+
+	@Test
+	void aTagEvictionThatDoesNotFitIsRejectedAndKeepsTheWritesItCovers() {
+		WriteStore store = store(2, 1_000_000, WriteBufferSettings.Overflow.REJECT_NEW);
+		store.hold(put("a", "1"));
+		store.hold(put("b", "1"));
+		assertThat(store.hold(evictTag("orders::{42}"))).isEqualTo(WriteResult.rejected(RejectReason.OVERFLOW));
+		store.hold(evictTag("a"));
+		assertThat(values(store)).containsExactly("b=1", "a=-");
+	}
+
+	@Test
+	void recoveredTagEvictionsKeepTheirPlaceAndCoverTheirKeys() {
+		WriteStore store = store();
+		store.recover(List.of(evictTag("orders::{42}"), put("orders::{42}:open", "after")));
+		assertThat(store.get(key("orders::{42}:x")).isPrefixDelete()).isTrue();
+		assertThat(store.nextBatch((slot) -> true)).extracting(WriteStoreTests::describe)
+			.containsExactly("orders::{42}=-");
+	}
+
+	private static BufferedWrite evictTag(String prefix) {
+		return BufferedWrite.deletePrefix(key(prefix));
 	}
 
 	private static List<String> values(WriteStore store) {

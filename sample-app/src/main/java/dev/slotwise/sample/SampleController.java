@@ -23,8 +23,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -37,9 +39,12 @@ class SampleController {
 
 	private final Carts carts;
 
-	SampleController(Catalogue catalogue, Carts carts) {
+	private final OrderHistory orderHistory;
+
+	SampleController(Catalogue catalogue, Carts carts, OrderHistory orderHistory) {
 		this.catalogue = catalogue;
 		this.carts = carts;
+		this.orderHistory = orderHistory;
 	}
 
 	@GetMapping("/products/{id}")
@@ -61,6 +66,16 @@ class SampleController {
 	@GetMapping("/users/{id}")
 	Carts.Summary summary(@PathVariable String id) {
 		return this.carts.summary(id);
+	}
+
+	@GetMapping("/users/{id}/orders")
+	OrderHistory.Orders orders(@PathVariable String id, @RequestParam(defaultValue = "open") String status) {
+		return this.orderHistory.orders(id, status);
+	}
+
+	@PostMapping("/users/{id}/orders")
+	ResponseEntity<OrderHistory.Order> placeOrder(@PathVariable String id) {
+		return ResponseEntity.status(HttpStatus.CREATED).body(this.orderHistory.place(id));
 	}
 
 	@PutMapping("/users/{id}/cart")

@@ -54,6 +54,9 @@ class SampleApplicationTests {
 	@Autowired
 	private Catalogue catalogue;
 
+	@Autowired
+	private OrderHistory orderHistory;
+
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
@@ -110,6 +113,30 @@ class SampleApplicationTests {
 		long slot = cluster.call(cluster.masters().get(0), (commands) -> commands.clusterKeyslot("user:{42}:cart"));
 		assertThat(((Number) summary.get("slot")).longValue()).as("CLUSTER KEYSLOT").isEqualTo(slot);
 		assertThat(this.redis.getExpire("user:{42}:cart")).isPositive();
+	}
+
+	@Test
+	void aUsersOrdersAreCachedUnderTheirTagInOneSlotAndPlacingAnOrderEvictsThemAll(LocalRedisCluster cluster) {
+		this.http.post().uri("/users/{id}/orders", "7").retrieve().toBodilessEntity();
+		long loads = this.orderHistory.loads();
+		Map<String, Object> open = this.http.get().uri("/users/{id}/orders?status=open", "7").retrieve().body(JSON);
+		assertThat(open).containsEntry("ids", "7-1");
+		this.http.get().uri("/users/{id}/orders?status=open", "7").retrieve().body(JSON);
+		this.http.get().uri("/users/{id}/orders?status=shipped", "7").retrieve().body(JSON);
+		this.http.get().uri("/users/{id}/orders?status=open", "8").retrieve().body(JSON);
+		assertThat(this.orderHistory.loads()).as("three views, each loaded once").isEqualTo(loads + 3);
+		assertThat(this.redis.keys("orders::{7}*")).containsExactlyInAnyOrder("orders::{7}:open",
+				"orders::{7}:shipped");
+		long slot = cluster.call(cluster.masters().get(0), (commands) -> commands.clusterKeyslot("orders::{7}:open"));
+		long shipped = cluster.call(cluster.masters().get(0),
+				(commands) -> commands.clusterKeyslot("orders::{7}:shipped"));
+		assertThat(shipped).isEqualTo(slot);
+		assertThat(this.http.post().uri("/users/{id}/orders", "7").retrieve().toBodilessEntity().getStatusCode())
+			.isEqualTo(HttpStatus.CREATED);
+		assertThat(this.redis.keys("orders::{7}*")).as("every view of user 7, in one call").isEmpty();
+		assertThat(this.redis.hasKey("orders::{8}:open")).as("another user's stay").isTrue();
+		assertThat(this.http.get().uri("/users/{id}/orders?status=open", "7").retrieve().body(JSON))
+			.containsEntry("ids", "7-1,7-2");
 	}
 
 	@Test

@@ -17,13 +17,16 @@
 package dev.slotwise.autoconfigure.key;
 
 import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.key.HashTagKeyGenerator;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of {@link ClusterKeys}.
+ * Auto-configuration of {@link ClusterKeys} and of the {@link HashTagKeyGenerator} for
+ * {@code @Cacheable(keyGenerator = HashTagKeyGenerator.BEAN_NAME)}; an application bean
+ * of that name replaces it.
  */
 @AutoConfiguration
 public final class ClusterKeysAutoConfiguration {
@@ -32,6 +35,12 @@ public final class ClusterKeysAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterKeys clusterKeys() {
 		return new ClusterKeys();
+	}
+
+	@Bean(HashTagKeyGenerator.BEAN_NAME)
+	@ConditionalOnMissingBean(name = HashTagKeyGenerator.BEAN_NAME)
+	HashTagKeyGenerator slotwiseHashTagKeyGenerator() {
+		return new HashTagKeyGenerator();
 	}
 
 }

@@ -27,11 +27,13 @@ import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimitScripts;
 import dev.slotwise.ratelimit.RateLimited;
 import dev.slotwise.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -48,6 +50,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -55,7 +58,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Auto-configuration of the {@link RateLimiter} from {@code slotwise.rate-limit.*}, its
- * meters, and {@link RateLimited} for Spring MVC handlers.
+ * scripts (one bean per algorithm, named by the {@link RateLimitScripts} constants, each
+ * replaced by an application bean of the same name), its meters, and {@link RateLimited}
+ * for Spring MVC handlers.
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
 		FailureDetectionAutoConfiguration.class })
@@ -68,7 +73,7 @@ public final class RateLimiterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimiter rateLimiter(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
-			SlotwiseRateLimitProperties properties) {
+			SlotwiseRateLimitProperties properties, BeanFactory beanFactory) {
 		Map<String, RateLimit> limits = new LinkedHashMap<>();
 		properties.getLimits().forEach((name, limit) -> limits.put(name, limit(name, limit)));
 		String prefix = properties.getKeyPrefix();
@@ -77,7 +82,55 @@ public final class RateLimiterAutoConfiguration {
 					"The prefix must be non-empty text without braces (the subject is the hash tag).");
 		}
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), guard, prefix, Clock.systemUTC());
+		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), guard, prefix, Clock.systemUTC(),
+				scripts(beanFactory));
+	}
+
+	/**
+	 * The script bean of each algorithm: Slotwise's, or the application's bean of the
+	 * same name.
+	 */
+	private static RateLimitScripts scripts(BeanFactory beanFactory) {
+		RateLimitScripts scripts = RateLimitScripts.defaults();
+		for (RateLimit.Algorithm algorithm : RateLimit.Algorithm.values()) {
+			String name = RateLimitScripts.beanName(algorithm);
+			scripts = scripts.with(algorithm, beanFactory.getBean(name, RedisScript.class));
+		}
+		return scripts;
+	}
+
+	/**
+	 * One script bean per algorithm, each replaced by an application bean of the same
+	 * name.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@SuppressWarnings("rawtypes")
+	static class Scripts {
+
+		@Bean(RateLimitScripts.FIXED_WINDOW_BEAN_NAME)
+		@ConditionalOnMissingBean(name = RateLimitScripts.FIXED_WINDOW_BEAN_NAME)
+		RedisScript<List> slotwiseFixedWindowScript() {
+			return RateLimitScripts.defaultScript(RateLimit.Algorithm.FIXED_WINDOW);
+		}
+
+		@Bean(RateLimitScripts.SLIDING_WINDOW_BEAN_NAME)
+		@ConditionalOnMissingBean(name = RateLimitScripts.SLIDING_WINDOW_BEAN_NAME)
+		RedisScript<List> slotwiseSlidingWindowScript() {
+			return RateLimitScripts.defaultScript(RateLimit.Algorithm.SLIDING_WINDOW);
+		}
+
+		@Bean(RateLimitScripts.TOKEN_BUCKET_BEAN_NAME)
+		@ConditionalOnMissingBean(name = RateLimitScripts.TOKEN_BUCKET_BEAN_NAME)
+		RedisScript<List> slotwiseTokenBucketScript() {
+			return RateLimitScripts.defaultScript(RateLimit.Algorithm.TOKEN_BUCKET);
+		}
+
+		@Bean(RateLimitScripts.GCRA_BEAN_NAME)
+		@ConditionalOnMissingBean(name = RateLimitScripts.GCRA_BEAN_NAME)
+		RedisScript<List> slotwiseGcraScript() {
+			return RateLimitScripts.defaultScript(RateLimit.Algorithm.GCRA);
+		}
+
 	}
 
 	private static RateLimit limit(String name, SlotwiseRateLimitProperties.Limit limit) {

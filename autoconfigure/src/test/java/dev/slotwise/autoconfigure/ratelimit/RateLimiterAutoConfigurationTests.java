@@ -17,6 +17,7 @@
 package dev.slotwise.autoconfigure.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.buffer.WriteBufferAutoConfiguration;
@@ -25,6 +26,7 @@ import dev.slotwise.autoconfigure.cluster.FailureDetectionAutoConfiguration;
 import dev.slotwise.autoconfigure.key.ClusterKeysAutoConfiguration;
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimitScripts;
 import dev.slotwise.ratelimit.RateLimited;
 import dev.slotwise.ratelimit.RateLimiter;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,9 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -90,6 +95,44 @@ class RateLimiterAutoConfigurationTests {
 	}
 
 	@Test
+	void eachAlgorithmsScriptIsABeanNamedByItsConstantAndTheLimiterRunsIt() {
+		this.runner.run((context) -> {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			for (RateLimit.Algorithm algorithm : RateLimit.Algorithm.values()) {
+				String name = RateLimitScripts.beanName(algorithm);
+				assertThat(context).hasBean(name);
+				assertThat(context.getBean(name)).as(name)
+					.isSameAs(RateLimitScripts.defaultScript(algorithm))
+					.isSameAs(limiter.scripts().get(algorithm));
+			}
+		});
+	}
+
+	@Test
+	void anApplicationScriptBeanOfTheSameNameReplacesThatAlgorithmOnly() {
+		this.runner.withUserConfiguration(TokenBucketReplacement.class).run((context) -> {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			assertThat(context.getBean(RateLimitScripts.TOKEN_BUCKET_BEAN_NAME))
+				.isSameAs(TokenBucketReplacement.SCRIPT);
+			assertThat(limiter.scripts().get(RateLimit.Algorithm.TOKEN_BUCKET)).isSameAs(TokenBucketReplacement.SCRIPT);
+			assertThat(limiter.scripts().get(RateLimit.Algorithm.GCRA))
+				.isSameAs(RateLimitScripts.defaultScript(RateLimit.Algorithm.GCRA));
+		});
+	}
+
+	@Test
+	void aReplacementThatDoesNotAnswerAListFailsTheStartNamingTheBean() {
+		this.runner.withUserConfiguration(WrongResultType.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("'slotwiseGcraScript'")
+				.hasMessageContaining("java.lang.Long")
+				.hasMessageContaining("RedisScript.of(source, List.class)");
+		});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.runner.withPropertyValues("slotwise.rate-limit.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiter.class));
@@ -108,6 +151,30 @@ class RateLimiterAutoConfigurationTests {
 					.hasMessageContaining("slotwise.rate-limit.limits.apii.permits")
 					.hasMessageContaining("[api]");
 			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TokenBucketReplacement {
+
+		@SuppressWarnings("rawtypes")
+		static final RedisScript<List> SCRIPT = RedisScript.of("return {1, 0, 0, 0, 1}", List.class);
+
+		@Bean(RateLimitScripts.TOKEN_BUCKET_BEAN_NAME)
+		@SuppressWarnings("rawtypes")
+		RedisScript<List> myTokenBucket() {
+			return SCRIPT;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WrongResultType {
+
+		@Bean(RateLimitScripts.GCRA_BEAN_NAME)
+		RedisScript<Long> myGcra() {
+			return RedisScript.of("return 1", Long.class);
+		}
+
 	}
 
 	@RestController
