@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cluster.SlotCall;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.support.LettuceCommands;
@@ -368,21 +369,21 @@ public class WriteBuffer implements SmartLifecycle {
 		if (admission.held() != null) {
 			return admission.held();
 		}
-		try {
+		// The outcome clears the slot's mark if this write was its probe.
+		SlotCall<Void> call = this.guard.attempt(slot, () -> {
 			applyDirectly(write);
+			return null;
+		});
+		if (call.answered()) {
+			admission.claimed().forEach(this.store::settle);
+			return WriteResult.WRITTEN;
 		}
-		catch (RuntimeException ex) {
-			admission.claimed().forEach(this.store::restore);
-			if (this.guard.failed(slot, ex).unavailable()) {
-				return hold(write);
-			}
-			logger.warn("Redis refused a write to a key in slot " + slot + ": " + ex.getMessage());
-			return reject(RejectReason.REFUSED);
+		admission.claimed().forEach(this.store::restore);
+		if (call.unavailable()) {
+			return hold(write);
 		}
-		admission.claimed().forEach(this.store::settle);
-		// This write may have been the probe: the slot answers again.
-		this.guard.answered(slot);
-		return WriteResult.WRITTEN;
+		logger.warn("Redis refused a write to a key in slot " + slot + ": " + call.error());
+		return reject(RejectReason.REFUSED);
 	}
 
 	private void applyDirectly(BufferedWrite write) {

@@ -27,7 +27,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -207,9 +206,10 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			// Our own write, not yet in Redis: answer with it.
 			return new Read((pending.value() != null) ? decode(redisKey, pending.value()) : null, false, at);
 		}
-		SlotCall<byte[]> call = this.guard.call(this.keys.slot(raw), () -> {
+		int slot = this.keys.slot(raw);
+		SlotCall<byte[]> call = this.guard.call(slot, () -> {
 			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				return get(connection, raw);
+				return get(connection, slot, raw);
 			}
 		});
 		if (call.throwIfRefused().unavailable()) {
@@ -222,18 +222,18 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * GET, waiting at most the read timeout: a hung master holds one caller per thread
-	 * for that long, not for the command timeout, so callers do not pile up on it while
+	 * GET, waiting at most the read timeout, and no longer than the slot's master may
+	 * stay silent ({@link SlotGuard#await}): a hung master holds a caller for a few tens
+	 * of milliseconds, not for the command timeout, so callers do not pile up on it while
 	 * other slots starve. The command itself stays in flight until the command timeout.
 	 */
-	private byte @Nullable [] get(RedisConnection connection, byte[] key) {
-		long timeout = this.settings.readTimeout().toNanos();
-		if (timeout == 0) {
+	private byte @Nullable [] get(RedisConnection connection, int slot, byte[] key) {
+		if (this.settings.readTimeout().isZero()) {
 			return connection.stringCommands().get(key);
 		}
 		RedisFuture<byte[]> reply = LettuceCommands.async(connection).get(key);
 		try {
-			return reply.get(timeout, TimeUnit.NANOSECONDS);
+			return this.guard.await(slot, reply.toCompletableFuture(), this.settings.readTimeout());
 		}
 		catch (TimeoutException ex) {
 			throw new RedisCommandTimeoutException(

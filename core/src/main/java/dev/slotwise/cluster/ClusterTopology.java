@@ -125,7 +125,7 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 * @param nodes the cluster's nodes, as Lettuce describes them
 	 */
 	public void update(Collection<RedisClusterNode> nodes) {
-		this.view = View.of(nodes);
+		this.view = View.of(nodes, this.view);
 	}
 
 	/**
@@ -137,6 +137,13 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 		View current = this.view;
 		int master = current.owner[slot];
 		return (master >= 0) ? current.masters[master] : null;
+	}
+
+	@Override
+	public @Nullable NodeActivity activityOf(int slot) {
+		View current = this.view;
+		int master = current.owner[slot];
+		return (master >= 0) ? current.activity[master] : null;
 	}
 
 	@Override
@@ -153,18 +160,21 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 		}
 	}
 
-	/** Masters by index, the slots of each, and each slot's master index (-1: none). */
-	private record View(String[] masters, int[][] slots, short[] owner) {
+	/**
+	 * Masters by index, the slots of each, each slot's master index (-1: none), and what
+	 * each master has been doing (kept across views for a master that stays).
+	 */
+	private record View(String[] masters, int[][] slots, short[] owner, NodeActivity[] activity) {
 
 		static final View EMPTY = empty();
 
 		private static View empty() {
 			short[] owner = new short[SlotHash.SLOT_COUNT];
 			Arrays.fill(owner, (short) -1);
-			return new View(new String[0], new int[0][], owner);
+			return new View(new String[0], new int[0][], owner, new NodeActivity[0]);
 		}
 
-		static View of(Collection<RedisClusterNode> nodes) {
+		static View of(Collection<RedisClusterNode> nodes, View previous) {
 			List<String> masters = new ArrayList<>();
 			List<int[]> slots = new ArrayList<>();
 			short[] owner = new short[SlotHash.SLOT_COUNT];
@@ -181,7 +191,20 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 				}
 				slots.add(served);
 			}
-			return new View(masters.toArray(String[]::new), slots.toArray(int[][]::new), owner);
+			NodeActivity[] activity = new NodeActivity[masters.size()];
+			for (int i = 0; i < activity.length; i++) {
+				activity[i] = previous.activityOf(masters.get(i));
+			}
+			return new View(masters.toArray(String[]::new), slots.toArray(int[][]::new), owner, activity);
+		}
+
+		private NodeActivity activityOf(String master) {
+			for (int i = 0; i < this.masters.length; i++) {
+				if (this.masters[i].equals(master)) {
+					return this.activity[i];
+				}
+			}
+			return new NodeActivity();
 		}
 
 	}

@@ -44,6 +44,12 @@ public enum OutageReason {
 	/** No answer within the timeout: a hung or overloaded node. */
 	TIMEOUT,
 
+	/**
+	 * The master has answered nothing for far longer than it usually takes while calls
+	 * waited for it ({@link StallDetection}): hung or paused, seen before any timeout.
+	 */
+	STALLED,
+
 	/** The connection failed, was refused, reset or closed. */
 	CONNECTION,
 

@@ -48,6 +48,9 @@ public final class RedisOutage {
 	 */
 	public static Optional<OutageReason> reason(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SlotStalledException) {
+				return Optional.of(OutageReason.STALLED);
+			}
 			if (cause instanceof RedisCommandTimeoutException || cause instanceof QueryTimeoutException) {
 				return Optional.of(OutageReason.TIMEOUT);
 			}

@@ -15,12 +15,19 @@
  */
 package dev.slotwise.cluster;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The failure protocol every caller of Redis in Slotwise follows (the cache, the write
@@ -31,7 +38,11 @@ import org.apache.commons.logging.LogFactory;
  * <ol>
  * <li>A slot marked failing ({@link SlotHealth}) fails fast: nothing is sent. After its
  * probe interval exactly one caller is let through as the probe.</li>
- * <li>A call that fails with an outage ({@link RedisOutage}: a timeout, a lost
+ * <li>A call waiting in {@link #await} for a master that has stalled
+ * ({@link StallDetection}: it has answered nothing for far longer than it usually takes)
+ * stops waiting and marks the master's slots failing, before any timeout has fired; the
+ * callers after it fail fast.</li>
+ * <li>A call that fails with an outage ({@link RedisOutage}: a timeout, a stall, a lost
  * connection, {@code CLUSTERDOWN}...) marks the slot and its master's other slots
  * failing; the first mark is logged with its {@link OutageReason}.</li>
  * <li>A call that fails because Redis refused the command (wrong type, a script error) is
@@ -39,13 +50,16 @@ import org.apache.commons.logging.LogFactory;
  * <li>A call that answers on a suspect slot clears its master's mark, logged once.</li>
  * </ol>
  *
- * Callers that complete asynchronously (a pipelined replay) or that decide under their
- * own lock whether to call (the write buffer) use the three steps directly:
- * {@link #failsFast(int)}, then {@link #answered(int)} or
+ * Callers that wait for an asynchronous reply inside their call use
+ * {@link #await(int, CompletableFuture, Duration)}, which stops waiting as soon as the
+ * master stalls. Callers that complete asynchronously (a pipelined replay) or that decide
+ * under their own lock whether to call (the write buffer) use {@link #failsFast(int)},
+ * then {@link #attempt(int, Supplier)}, or {@link #answered(int)} or
  * {@link #failed(int, Throwable)}.
  *
  * <p>
- * Thread-safe; the healthy path costs one volatile read before the call and one after.
+ * Thread-safe; the healthy path costs a few volatile reads and two atomic updates of the
+ * master's {@link NodeActivity}.
  */
 public final class SlotGuard {
 
@@ -53,12 +67,25 @@ public final class SlotGuard {
 
 	private final SlotHealth health;
 
+	private final StallDetection stalls;
+
 	/**
-	 * Create the protocol over slot health.
+	 * Create the protocol over slot health, without stall detection.
 	 * @param health the failing marks it reads and sets
 	 */
 	public SlotGuard(SlotHealth health) {
+		this(health, StallDetection.DISABLED);
+	}
+
+	/**
+	 * Create the protocol over slot health.
+	 * @param health the failing marks it reads and sets; its {@link SlotPeers} tell which
+	 * master serves a slot, which stall detection needs
+	 * @param stalls when a silent master counts as stalled
+	 */
+	public SlotGuard(SlotHealth health, StallDetection stalls) {
 		this.health = Objects.requireNonNull(health, "health must not be null");
+		this.stalls = Objects.requireNonNull(stalls, "stalls must not be null");
 	}
 
 	/**
@@ -72,26 +99,133 @@ public final class SlotGuard {
 		if (failsFast(slot)) {
 			return SlotCall.failedFast();
 		}
+		return attempt(slot, call);
+	}
+
+	/**
+	 * Run a call for a slot that {@link #failsFast(int)} already let through: classify
+	 * its outcome, mark or clear the slot, and record the master's activity.
+	 * @param <T> the type of the answer
+	 * @param slot the slot the call's keys hash to
+	 * @param call the call; runs on the caller's thread, at most once
+	 * @return what became of the call: never {@link SlotCall.Kind#FAILED_FAST}
+	 */
+	public <T> SlotCall<T> attempt(int slot, Supplier<T> call) {
+		@Nullable NodeActivity node = this.stalls.enabled() ? this.health.activityOf(slot) : null;
+		long started = (node != null) ? node.begin(System.nanoTime()) : 0;
 		T value;
 		try {
 			value = call.get();
 		}
 		catch (RuntimeException ex) {
-			return failed(slot, ex);
+			SlotCall<T> failed = failed(slot, ex);
+			if (node != null) {
+				if (failed.unavailable()) {
+					node.abandoned();
+				}
+				else {
+					// Redis refused the command: the node answered.
+					node.answered(started, System.nanoTime());
+				}
+			}
+			return failed;
+		}
+		if (node != null) {
+			node.answered(started, System.nanoTime());
 		}
 		answered(slot);
 		return SlotCall.answered(value);
 	}
 
 	/**
-	 * Whether a caller about to use a slot should fail fast. When the slot's probe
-	 * interval has passed, the one caller that claims the probe gets {@code false}; it
-	 * must then report {@link #answered(int)} or {@link #failed(int, Throwable)}.
+	 * Wait for the reply of a command sent inside {@link #call} or {@link #attempt}: at
+	 * most the timeout, and no longer than the slot's master may stay silent
+	 * ({@link StallDetection}).
+	 * @param <T> the type of the reply
+	 * @param slot the slot the command's keys hash to
+	 * @param reply the reply
+	 * @param timeout the longest wait
+	 * @return the reply
+	 * @throws SlotStalledException if the master stalled while the caller waited
+	 * @throws TimeoutException if the timeout passed
+	 * @throws ExecutionException if the command failed
+	 * @throws InterruptedException if the caller was interrupted
+	 */
+	public <T> T await(int slot, CompletableFuture<T> reply, Duration timeout)
+			throws TimeoutException, ExecutionException, InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		@Nullable NodeActivity node = this.stalls.enabled() ? this.health.activityOf(slot) : null;
+		while (true) {
+			long now = System.nanoTime();
+			long left = deadline - now;
+			if (left <= 0) {
+				throw new TimeoutException("No answer within " + timeout);
+			}
+			long wait = left;
+			if (node != null) {
+				long threshold = this.stalls.thresholdNanos(node.usualNanos());
+				long silent = node.silentNanos(now);
+				if (silent >= threshold) {
+					// After a pause of this process (a garbage collection, the
+					// scheduler),
+					// replies that arrived meanwhile are still being read: give them a
+					// fifth of the floor to land before calling the master stalled.
+					try {
+						return reply.get(Math.max(this.stalls.floor().toNanos() / 5, 1_000_000), TimeUnit.NANOSECONDS);
+					}
+					catch (TimeoutException ex) {
+						if (node.silentNanos(System.nanoTime()) >= threshold) {
+							clearWhenAnswered(slot, node, reply);
+							throw stalled(slot, node, node.silentNanos(System.nanoTime()));
+						}
+						continue;
+					}
+				}
+				wait = Math.min(left, threshold - silent);
+			}
+			try {
+				return reply.get(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				// Look again: the master may have stalled, or the timeout passed.
+			}
+		}
+	}
+
+	/**
+	 * Whether a caller about to use a slot should fail fast because the slot is marked
+	 * failing. When its probe interval has passed, the one caller that claims the probe
+	 * gets {@code false}; it must then report {@link #answered(int)} or
+	 * {@link #failed(int, Throwable)}.
 	 * @param slot the slot
 	 * @return whether to fail fast
 	 */
 	public boolean failsFast(int slot) {
 		return this.health.failsFast(slot);
+	}
+
+	/**
+	 * The command a stalled caller stopped waiting for is still in flight: its answer is
+	 * the first sign that the master is back, so it clears the mark at once instead of
+	 * waiting for the probe.
+	 */
+	private void clearWhenAnswered(int slot, NodeActivity node, CompletableFuture<?> reply) {
+		reply.whenComplete((value, failure) -> {
+			if (failure == null || RedisOutage.reason(failure).isEmpty()) {
+				node.heard(System.nanoTime());
+				answered(slot);
+			}
+		});
+	}
+
+	private SlotStalledException stalled(int slot, NodeActivity node, long silentNanos) {
+		return new SlotStalledException("The master of slot " + slot + " has answered nothing for "
+				+ millis(silentNanos) + " while " + node.inFlight() + " call(s) waited (it usually answers in "
+				+ millis(node.usualNanos()) + ")");
+	}
+
+	private static String millis(long nanos) {
+		return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
 	}
 
 	/**
@@ -122,7 +256,8 @@ public final class SlotGuard {
 		}
 		if (this.health.markFailing(slot)) {
 			logger.warn("Slot " + slot + " is failing (" + reason.get() + "); it and its master's other slots "
-					+ "fail fast (reads degrade, writes are buffered) until a probe answers");
+					+ "fail fast (reads degrade, writes are buffered) until a probe answers"
+					+ ((reason.get() == OutageReason.STALLED) ? ": " + failure.getMessage() : ""));
 		}
 		return SlotCall.outage(reason.get(), error);
 	}
@@ -133,6 +268,14 @@ public final class SlotGuard {
 	 */
 	public SlotHealth health() {
 		return this.health;
+	}
+
+	/**
+	 * When this protocol counts a master as stalled.
+	 * @return the stall detection
+	 */
+	public StallDetection stalls() {
+		return this.stalls;
 	}
 
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
 import io.lettuce.core.cluster.SlotHash;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which Redis Cluster slots are failing now, so that callers fail fast on those slots
@@ -176,6 +177,15 @@ public final class SlotHealth {
 			forEachPeer(slot, (peer) -> this.failingUntil.set(peer, HEALTHY));
 		}
 		return changed;
+	}
+
+	/**
+	 * What the master that serves a slot has been doing, when the topology is known.
+	 * @param slot the slot
+	 * @return the master's activity, or {@code null}
+	 */
+	@Nullable NodeActivity activityOf(int slot) {
+		return this.peers.activityOf(slot);
 	}
 
 	private void forEachPeer(int slot, IntConsumer action) {

@@ -17,6 +17,8 @@ package dev.slotwise.cluster;
 
 import java.util.function.IntConsumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which slots share a master: a failure seen on one slot says its master's other slots
  * cannot be served either, and a slot that answers again says the same of them.
@@ -36,5 +38,15 @@ public interface SlotPeers {
 	 * @param action called once per peer slot, never with {@code slot} itself
 	 */
 	void forEachPeer(int slot, IntConsumer action);
+
+	/**
+	 * What the master that serves a slot has been doing, for stall detection. Must not
+	 * block.
+	 * @param slot the slot
+	 * @return the master's activity, or {@code null} if the master is not known
+	 */
+	default @Nullable NodeActivity activityOf(int slot) {
+		return null;
+	}
 
 }

@@ -22,6 +22,7 @@ import dev.slotwise.autoconfigure.PropertyChecks;
 import dev.slotwise.cluster.ClusterTopology;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.StallDetection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -78,8 +80,18 @@ public final class FailureDetectionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SlotGuard slotwiseSlotGuard(SlotHealth slotHealth) {
-		return new SlotGuard(slotHealth);
+	SlotGuard slotwiseSlotGuard(SlotHealth slotHealth, SlotwiseClusterProperties properties) {
+		SlotwiseClusterProperties.StallDetection stalls = properties.getStallDetection();
+		if (!stalls.isEnabled()) {
+			return new SlotGuard(slotHealth);
+		}
+		Duration floor = PropertyChecks.positive("slotwise.cluster.stall-detection.floor", stalls.getFloor());
+		if (stalls.getMultiplier() < 1) {
+			throw new InvalidConfigurationPropertyValueException("slotwise.cluster.stall-detection.multiplier",
+					stalls.getMultiplier(), "A master may stay silent at least once its usual answer time: "
+							+ "set it to 1 or more (the default is " + StallDetection.DEFAULT_MULTIPLIER + ").");
+		}
+		return new SlotGuard(slotHealth, new StallDetection(true, floor, stalls.getMultiplier()));
 	}
 
 }

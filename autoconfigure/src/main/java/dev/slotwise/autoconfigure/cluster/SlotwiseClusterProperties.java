@@ -87,6 +87,8 @@ public class SlotwiseClusterProperties {
 
 	private final KeepAlive keepAlive = new KeepAlive();
 
+	private final StallDetection stallDetection = new StallDetection();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -217,6 +219,61 @@ public class SlotwiseClusterProperties {
 
 		public void setReconnectAttempts(int reconnectAttempts) {
 			this.reconnectAttempts = reconnectAttempts;
+		}
+
+	}
+
+	public StallDetection getStallDetection() {
+		return this.stallDetection;
+	}
+
+	/**
+	 * Stall detection: a master that answers nothing, while calls wait for it, for longer
+	 * than {@code max(floor, multiplier x its usual answer time)} is treated as failing
+	 * at once, before any timeout: the waiting calls stop waiting and its slots fail fast
+	 * until it answers again.
+	 */
+	public static class StallDetection {
+
+		/**
+		 * Whether calls stop waiting for a master that went silent.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Shortest silence that counts as a stall. Longer than a client-side garbage
+		 * collection pause; shorter than a caller should wait for a frozen master.
+		 */
+		private Duration floor = dev.slotwise.cluster.StallDetection.DEFAULT_FLOOR;
+
+		/**
+		 * How many times its usual answer time a master may stay silent before it counts
+		 * as stalled.
+		 */
+		private int multiplier = dev.slotwise.cluster.StallDetection.DEFAULT_MULTIPLIER;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getFloor() {
+			return this.floor;
+		}
+
+		public void setFloor(Duration floor) {
+			this.floor = floor;
+		}
+
+		public int getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(int multiplier) {
+			this.multiplier = multiplier;
 		}
 
 	}

@@ -21,6 +21,7 @@ import java.time.Duration;
 import dev.slotwise.cluster.ClusterTopology;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
+import dev.slotwise.cluster.StallDetection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -76,6 +77,36 @@ class FailureDetectionAutoConfigurationTests {
 		this.runner.withPropertyValues("slotwise.cache.probe-interval=-1s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("slotwise.cache.probe-interval");
+		});
+	}
+
+	@Test
+	void stallDetectionIsOnWithItsDefaultsAndConfigurable() {
+		this.runner.run((context) -> assertThat(context.getBean(SlotGuard.class).stalls())
+			.isEqualTo(StallDetection.defaults()));
+		this.runner
+			.withPropertyValues("slotwise.cluster.stall-detection.floor=80ms",
+					"slotwise.cluster.stall-detection.multiplier=4")
+			.run((context) -> assertThat(context.getBean(SlotGuard.class).stalls())
+				.isEqualTo(new StallDetection(true, Duration.ofMillis(80), 4)));
+		this.runner.withPropertyValues("slotwise.cluster.stall-detection.enabled=false")
+			.run((context) -> assertThat(context.getBean(SlotGuard.class).stalls().enabled()).isFalse());
+	}
+
+	@Test
+	void aStallFloorOrMultiplierOutOfRangeNamesTheProperty() {
+		this.runner.withPropertyValues("slotwise.cluster.stall-detection.floor=0ms").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cluster.stall-detection.floor");
+		});
+		this.runner.withPropertyValues("slotwise.cluster.stall-detection.multiplier=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cluster.stall-detection.multiplier")
+				.hasMessageContaining("1 or more");
 		});
 	}
 

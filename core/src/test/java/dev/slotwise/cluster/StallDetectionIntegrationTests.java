@@ -1,0 +1,185 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.slotwise.ClusterConnections;
+import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.buffer.WriteBufferSettings;
+import dev.slotwise.cache.ClusterCache;
+import dev.slotwise.cache.ClusterCacheSettings;
+import dev.slotwise.key.ClusterKeys;
+import dev.slotwise.test.ClusterNode;
+import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LocalRedisClusterTest;
+import io.lettuce.core.ScriptOutputType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stall detection on a real 3+3 cluster: a frozen master (SIGSTOP) holds a cache read for
+ * the stall threshold, not for its 10 s read timeout; a master that blocks again and
+ * again for less than the threshold is never flagged; one silent for longer is flagged
+ * while it is silent, and its first answer clears the mark (the probe interval here is 30
+ * s, so nothing else could).
+ */
+@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+class StallDetectionIntegrationTests {
+
+	private static final Duration FLOOR = Duration.ofMillis(200);
+
+	/** Blocks the server for ARGV[1] microseconds. */
+	private static final String BUSY = "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
+			+ "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start >= tonumber(ARGV[1]) return 1";
+
+	private final ClusterKeys keys = new ClusterKeys();
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private ClusterTopology topology;
+
+	private SlotHealth health;
+
+	private WriteBuffer writeBuffer;
+
+	private ClusterCache cache;
+
+	@BeforeEach
+	void connect(LocalRedisCluster cluster) {
+		// Timeouts far longer than the floor: only stall detection can end a wait early.
+		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofSeconds(10));
+		this.topology = new ClusterTopology(this.connectionFactory);
+		this.topology.afterPropertiesSet();
+		this.health = new SlotHealth(Duration.ofSeconds(30), Clock.systemUTC(), this.topology);
+		SlotGuard guard = new SlotGuard(this.health, new StallDetection(true, FLOOR, 10));
+		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, guard, WriteBufferSettings.defaults(),
+				Clock.systemUTC());
+		this.writeBuffer.start();
+		this.cache = new ClusterCache("stall",
+				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 100,
+						Duration.ofSeconds(10)),
+				this.connectionFactory, this.writeBuffer, guard, this.keys, Clock.systemUTC(),
+				ForkJoinPool.commonPool());
+	}
+
+	@AfterEach
+	void disconnect(LocalRedisCluster cluster) {
+		cluster.heal();
+		this.writeBuffer.stop();
+		this.topology.destroy();
+		this.connectionFactory.destroy();
+	}
+
+	@Test
+	void aReadOfAFrozenMasterStopsWaitingWhenTheMasterFallsSilent(LocalRedisCluster cluster) {
+		ClusterNode frozen = cluster.masters().get(0);
+		String frozenKey = keyOn(cluster, frozen);
+		String healthyKey = keyOn(cluster, cluster.masters().get(1));
+		this.cache.put(frozenKey, "last seen");
+		this.cache.put(healthyKey, "fine");
+		assertThat(this.cache.get(frozenKey, String.class)).isEqualTo("last seen");
+		int slot = this.keys.slot(this.cache.redisKey(frozenKey));
+		cluster.pause(frozen);
+		try {
+			long start = System.nanoTime();
+			assertThat(this.cache.get(frozenKey, String.class)).as("degraded to the last value").isEqualTo("last seen");
+			Duration waited = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(waited).as("the 200 ms floor, not the 10 s read timeout")
+				.isGreaterThanOrEqualTo(FLOOR)
+				.isLessThan(Duration.ofSeconds(5));
+			assertThat(this.health.isFailing(slot)).isTrue();
+			assertThat(this.cache.get(healthyKey, String.class)).isEqualTo("fine");
+		}
+		finally {
+			cluster.resume(frozen);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.health.isSuspect(slot));
+		assertThat(this.cache.get(frozenKey, String.class)).isEqualTo("last seen");
+	}
+
+	@Test
+	void aMasterThatBlocksForLessThanTheThresholdIsNeverFlagged(LocalRedisCluster cluster) {
+		ClusterNode slow = cluster.masters().get(0);
+		String key = keyOn(cluster, slow);
+		this.cache.put(key, "value");
+		int slot = this.keys.slot(this.cache.redisKey(key));
+		AtomicBoolean busy = new AtomicBoolean(true);
+		CompletableFuture<Integer> blocks = CompletableFuture.supplyAsync(() -> {
+			int count = 0;
+			while (busy.get()) {
+				// 40 ms of work on the master, again and again.
+				cluster.call(slow, (commands) -> commands.eval(BUSY, ScriptOutputType.INTEGER, new String[0], "40000"));
+				count++;
+			}
+			return count;
+		});
+		try {
+			for (int i = 0; i < 40; i++) {
+				assertThat(this.cache.get(key, String.class)).isEqualTo("value");
+				assertThat(this.health.isSuspect(slot)).isFalse();
+			}
+		}
+		finally {
+			busy.set(false);
+		}
+		assertThat(blocks.join()).as("the master was blocked while the reads ran").isGreaterThan(1);
+		assertThat(this.cache.degradedReads()).isZero();
+	}
+
+	@Test
+	void aMasterSilentForLongerThanTheThresholdIsFlaggedUntilItAnswers(LocalRedisCluster cluster) {
+		ClusterNode busy = cluster.masters().get(0);
+		String key = keyOn(cluster, busy);
+		this.cache.put(key, "value");
+		assertThat(this.cache.get(key, String.class)).isEqualTo("value");
+		int slot = this.keys.slot(this.cache.redisKey(key));
+		// 700 ms of silence: past the 200 ms floor, short of the 1 s node timeout (no
+		// failover).
+		CompletableFuture<Long> block = CompletableFuture.supplyAsync(() -> cluster.call(busy,
+				(commands) -> commands.<Long>eval(BUSY, ScriptOutputType.INTEGER, new String[0], "700000")));
+		await().atMost(Duration.ofSeconds(5)).until(() -> {
+			assertThat(this.cache.get(key, String.class)).isEqualTo("value");
+			return this.health.isSuspect(slot);
+		});
+		assertThat(block.join()).isOne();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.health.isSuspect(slot));
+		assertThat(this.cache.get(key, String.class)).isEqualTo("value");
+		assertThat(this.cache.degradedReads()).isPositive();
+	}
+
+	private String keyOn(LocalRedisCluster cluster, ClusterNode master) {
+		for (int i = 0;; i++) {
+			String key = "item:" + i;
+			if (cluster.masterForKey(this.cache.redisKey(key)).equals(master)) {
+				return key;
+			}
+		}
+	}
+
+}
