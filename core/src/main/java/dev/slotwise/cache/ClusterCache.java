@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -89,6 +90,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	private static final Log logger = LogFactory.getLog(ClusterCache.class);
 
+	private static final int STORE_STRIPES = 256;
+
 	private static final byte[] NULL_PAYLOAD = new byte[0];
 
 	private final String name;
@@ -110,6 +113,12 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	private final com.github.benmanes.caffeine.cache.@Nullable Cache<String, Object> lastValues;
 
 	private final Map<Object, CompletableFuture<Object>> loads = new ConcurrentHashMap<>();
+
+	/**
+	 * Stores this instance made, counted per stripe of keys: a load that sees no store in
+	 * its key's stripe between its miss and its claim needs no second read.
+	 */
+	private final AtomicLongArray stores = new AtomicLongArray(STORE_STRIPES);
 
 	private volatile long clearedAt;
 
@@ -252,6 +261,20 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 	}
 
+	private int stripe(Object key) {
+		return Math.floorMod(key.hashCode(), STORE_STRIPES);
+	}
+
+	private void stored(Object key) {
+		this.stores.incrementAndGet(stripe(key));
+	}
+
+	private void storedAll() {
+		for (int stripe = 0; stripe < STORE_STRIPES; stripe++) {
+			this.stores.incrementAndGet(stripe);
+		}
+	}
+
 	private @Nullable Object degraded(String redisKey) {
 		this.degradedReads.incrementAndGet();
 		return (this.lastValues != null) ? this.lastValues.getIfPresent(redisKey) : null;
@@ -292,10 +315,14 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-		ValueWrapper cached = get(key);
-		if (cached != null) {
-			return (T) cached.get();
+		int stripe = stripe(key);
+		long storesBefore = this.stores.get(stripe);
+		Read first = readEntry(key);
+		if (first.value() != null) {
+			this.hits.incrementAndGet();
+			return (T) fromStoreValue(first.value());
 		}
+		this.misses.incrementAndGet();
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loads.putIfAbsent(key, mine);
 		if (running != null) {
@@ -307,13 +334,17 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			}
 		}
 		try {
-			// Another caller may have stored the value between our miss and our claim.
-			Read again = readEntry(key);
+			// Another caller on this instance may have stored the value between our miss
+			// and our claim (a load stores before it gives up its claim); if none did,
+			// the
+			// first read stands and the second round trip is saved.
+			Read again = (this.stores.get(stripe) == storesBefore) ? first : readEntry(key);
 			Object stored = again.value();
 			if (stored == null) {
 				T loaded = valueLoader.call();
 				load(key, loaded, again);
 				stored = toStoreValue(loaded);
+				stored(key);
 			}
 			mine.complete(stored);
 			return (T) fromStoreValue(stored);
@@ -382,6 +413,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		Object storeValue = toStoreValue(value);
 		WriteResult result = this.writeBuffer.setVersioned(redisKey.getBytes(StandardCharsets.UTF_8),
 				serialize(storeValue), this.settings.ttl());
+		stored(key);
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': a put was not accepted (" + result.reason() + ")");
 			remember(redisKey, null);
@@ -448,6 +480,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	public void evict(Object key) {
 		String redisKey = redisKey(key);
 		WriteResult result = this.writeBuffer.delete(redisKey.getBytes(StandardCharsets.UTF_8));
+		stored(key);
 		remember(redisKey, null);
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': an eviction was not accepted (" + result.reason() + ")");
@@ -498,6 +531,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			this.lastValues.asMap().keySet().removeIf((key) -> key.startsWith(group));
 		}
 		WriteResult result = this.writeBuffer.deleteByPrefix(group.getBytes(StandardCharsets.UTF_8));
+		storedAll();
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': the eviction of a tag's entries was not accepted ("
 					+ result.reason() + ")");
@@ -518,6 +552,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	@Override
 	public boolean invalidate() {
 		this.clearedAt = this.clock.millis() + 1;
+		storedAll();
 		if (this.lastValues != null) {
 			this.lastValues.invalidateAll();
 		}

@@ -157,6 +157,17 @@ class ClusterCacheIntegrationTests {
 	}
 
 	@Test
+	void aLoadAfterAMissReadsRedisOnceWhenNothingWasStoredMeanwhile(LocalRedisCluster cluster) {
+		ClusterCache cache = cache("single-read", true, 0);
+		ClusterNode master = cluster.masterForKey(cache.redisKey("report"));
+		cluster.call(master, (commands) -> commands.configResetstat());
+		assertThat(cache.get("report", () -> "loaded")).isEqualTo("loaded");
+		String stats = cluster.call(master, (commands) -> commands.info("commandstats"));
+		assertThat(stats).as("one GET for the miss, no second read before the load").contains("cmdstat_get:calls=1,");
+		assertThat(cache.get("report", () -> "loaded again")).isEqualTo("loaded");
+	}
+
+	@Test
 	void tenConcurrentCallersRunTheLoaderOnce() throws Exception {
 		ClusterCache cache = cache("once", true, 0);
 		AtomicInteger loads = new AtomicInteger();
