@@ -230,7 +230,9 @@ final class ReplaySender {
 		CompletableFuture<Outcome> set = switch (write.kind()) {
 			case VERSIONED_PUT -> this.scripts.run(commands, SET_IF_NEWER, List.of(write.key()), value, ttl)
 				.thenApply((reply) -> switch (reply.intValue()) {
-					case 1 -> Outcome.APPLIED;
+					// 2: the original write reached Redis although the client stopped
+					// waiting for it.
+					case 1, 2 -> Outcome.APPLIED;
 					case 0 -> Outcome.SUPERSEDED;
 					default -> Outcome.KEY_EXISTS;
 				});

@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.slotwise.buffer.WriteResult.RejectReason;
@@ -32,6 +35,11 @@ import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.PeriodicTask;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -371,7 +379,7 @@ public class WriteBuffer implements SmartLifecycle {
 		}
 		// The outcome clears the slot's mark if this write was its probe.
 		SlotCall<Void> call = this.guard.attempt(slot, () -> {
-			applyDirectly(write);
+			applyDirectly(write, slot);
 			return null;
 		});
 		if (call.answered()) {
@@ -386,7 +394,56 @@ public class WriteBuffer implements SmartLifecycle {
 		return reject(RejectReason.REFUSED);
 	}
 
-	private void applyDirectly(BufferedWrite write) {
+	/**
+	 * Send a write and wait at most the write timeout, and no longer than the slot's
+	 * master may stay silent ({@link SlotGuard#await}): a write that gets no answer in
+	 * time is buffered. It may still reach Redis; its replay then finds it there (a put
+	 * replayed with the same value or version changes nothing), and, sent later on the
+	 * same connection, never overtakes it.
+	 */
+	private void applyDirectly(BufferedWrite write, int slot) {
+		Duration timeout = this.settings.writeTimeout();
+		if (timeout.isZero()) {
+			applyAndWaitCommandTimeout(write);
+			return;
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = LettuceCommands.async(connection);
+			CompletableFuture<?> reply;
+			byte[] value = write.value();
+			if (write.isPrefixDelete()) {
+				reply = this.sender.deletePrefix(commands, write.key());
+			}
+			else if (value == null) {
+				reply = commands.del(write.key()).toCompletableFuture();
+			}
+			else {
+				SetArgs args = new SetArgs();
+				long ttl = (write.deadline() == 0) ? 0 : write.deadline() - this.clock.millis();
+				if (ttl > 0) {
+					args.px(ttl);
+				}
+				if (write.isFill()) {
+					args.nx();
+				}
+				reply = commands.set(write.key(), value, args).toCompletableFuture();
+			}
+			this.guard.await(slot, reply, timeout);
+		}
+		catch (TimeoutException ex) {
+			throw new RedisCommandTimeoutException("A direct write got no answer within the write timeout " + timeout);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw (cause instanceof RuntimeException runtime) ? runtime : new RedisException(cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
+	}
+
+	private void applyAndWaitCommandTimeout(BufferedWrite write) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			if (write.isPrefixDelete()) {
 				this.sender.deletePrefix(LettuceCommands.async(connection), write.key()).join();

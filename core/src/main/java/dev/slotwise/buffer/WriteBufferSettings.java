@@ -19,6 +19,8 @@ package dev.slotwise.buffer;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.slotwise.cluster.SlotGuard;
+
 /**
  * Bounds and timings of a {@link WriteBuffer}.
  *
@@ -30,9 +32,13 @@ import java.util.Objects;
  * @param initialBackoff first wait after a failed replay of a slot (positive)
  * @param maxBackoff longest wait between replays of a failing slot (positive)
  * @param drainTimeout how long stopping may spend on a last replay (zero or more)
+ * @param writeTimeout how long a direct write waits for Redis before it is buffered
+ * instead, and no longer than its master may stay silent ({@link SlotGuard#await}); zero
+ * waits the connection's command timeout
  */
 public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overflow, Duration replayInterval,
-		int replayBatchSize, Duration initialBackoff, Duration maxBackoff, Duration drainTimeout) {
+		int replayBatchSize, Duration initialBackoff, Duration maxBackoff, Duration drainTimeout,
+		Duration writeTimeout) {
 
 	/** Default bound on buffered writes: 10,000. */
 	public static final int DEFAULT_MAX_ENTRIES = 10_000;
@@ -61,6 +67,12 @@ public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overfl
 	/** Default time a stopping buffer spends delivering what it holds: 5 s. */
 	public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
+	/**
+	 * Default longest wait of a direct write before it is buffered instead: 250 ms, like
+	 * a cache read's, far below a command timeout.
+	 */
+	public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(250);
+
 	/** Default interval at which journal records are forced to disk: 100 ms. */
 	public static final Duration DEFAULT_JOURNAL_FSYNC_INTERVAL = Duration.ofMillis(100);
 
@@ -81,6 +93,26 @@ public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overfl
 		if (drainTimeout.isNegative()) {
 			throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
 		}
+		if (writeTimeout.isNegative()) {
+			throw new IllegalArgumentException("writeTimeout must not be negative, was " + writeTimeout);
+		}
+	}
+
+	/**
+	 * Settings whose direct writes wait {@link #DEFAULT_WRITE_TIMEOUT}.
+	 * @param maxEntries the most writes held
+	 * @param maxBytes the most key and value bytes held
+	 * @param overflow what a write that does not fit does
+	 * @param replayInterval time between replay runs
+	 * @param replayBatchSize writes sent in one pipelined batch
+	 * @param initialBackoff first back-off of a slot whose replay failed
+	 * @param maxBackoff longest back-off
+	 * @param drainTimeout time a stopping buffer spends delivering what it holds
+	 */
+	public WriteBufferSettings(int maxEntries, long maxBytes, Overflow overflow, Duration replayInterval,
+			int replayBatchSize, Duration initialBackoff, Duration maxBackoff, Duration drainTimeout) {
+		this(maxEntries, maxBytes, overflow, replayInterval, replayBatchSize, initialBackoff, maxBackoff, drainTimeout,
+				DEFAULT_WRITE_TIMEOUT);
 	}
 
 	/**
@@ -91,7 +123,7 @@ public record WriteBufferSettings(int maxEntries, long maxBytes, Overflow overfl
 	public static WriteBufferSettings defaults() {
 		return new WriteBufferSettings(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_BYTES, DEFAULT_OVERFLOW,
 				DEFAULT_REPLAY_INTERVAL, DEFAULT_REPLAY_BATCH_SIZE, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF,
-				DEFAULT_DRAIN_TIMEOUT);
+				DEFAULT_DRAIN_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
 	}
 
 	/**

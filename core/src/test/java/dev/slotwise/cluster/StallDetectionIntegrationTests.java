@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.slotwise.ClusterConnections;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteBufferSettings;
+import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheSettings;
 import dev.slotwise.key.ClusterKeys;
@@ -121,6 +122,32 @@ class StallDetectionIntegrationTests {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.health.isSuspect(slot));
 		assertThat(this.cache.get(frozenKey, String.class)).isEqualTo("last seen");
+	}
+
+	@Test
+	void aWriteToAFrozenMasterIsBufferedAfterAShortWaitAndReplayedOnce(LocalRedisCluster cluster) {
+		ClusterNode frozen = cluster.masters().get(0);
+		String key = keyOn(cluster, frozen);
+		String redisKey = this.cache.redisKey(key);
+		cluster.pause(frozen);
+		WriteResult result;
+		Duration waited;
+		try {
+			long start = System.nanoTime();
+			result = this.writeBuffer.set(redisKey, "during", Duration.ofMinutes(1));
+			waited = Duration.ofNanos(System.nanoTime() - start);
+		}
+		finally {
+			cluster.resume(frozen);
+		}
+		assertThat(result).isEqualTo(WriteResult.BUFFERED);
+		assertThat(waited).as("the write timeout and stall floor, not the 10 s command timeout")
+			.isLessThan(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.writeBuffer.pending() == 0);
+		String stored = cluster.call(frozen, (commands) -> commands.get(redisKey));
+		assertThat(stored).isEqualTo("during");
+		assertThat(this.writeBuffer.dropped().values()).as("the late original and its replay agree")
+			.allMatch((count) -> count == 0);
 	}
 
 	@Test

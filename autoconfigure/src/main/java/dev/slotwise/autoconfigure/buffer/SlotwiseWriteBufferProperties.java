@@ -58,6 +58,13 @@ public class SlotwiseWriteBufferProperties {
 	 */
 	private Duration drainTimeout = WriteBufferSettings.DEFAULT_DRAIN_TIMEOUT;
 
+	/**
+	 * How long a write waits for Redis before it is buffered instead (and no longer than
+	 * its master may stay silent, see slotwise.cluster.stall-detection); 0 waits the
+	 * command timeout.
+	 */
+	private Duration writeTimeout = WriteBufferSettings.DEFAULT_WRITE_TIMEOUT;
+
 	private final Journal journal = new Journal();
 
 	public int getMaxEntries() {
@@ -90,6 +97,14 @@ public class SlotwiseWriteBufferProperties {
 
 	public void setReplayInterval(Duration replayInterval) {
 		this.replayInterval = replayInterval;
+	}
+
+	public Duration getWriteTimeout() {
+		return this.writeTimeout;
+	}
+
+	public void setWriteTimeout(Duration writeTimeout) {
+		this.writeTimeout = writeTimeout;
 	}
 
 	public Duration getDrainTimeout() {

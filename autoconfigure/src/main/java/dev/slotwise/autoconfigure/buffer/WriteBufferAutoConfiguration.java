@@ -73,11 +73,15 @@ public final class WriteBufferAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("slotwise.write-buffer.drain-timeout",
 					properties.getDrainTimeout(), "It must not be negative; 0 stops without draining.");
 		}
+		if (properties.getWriteTimeout().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("slotwise.write-buffer.write-timeout",
+					properties.getWriteTimeout(), "It must not be negative; 0 waits the command timeout.");
+		}
 		WriteBufferSettings settings = new WriteBufferSettings(properties.getMaxEntries(),
 				properties.getMaxSize().toBytes(), properties.getOverflow(),
 				PropertyChecks.positive("slotwise.write-buffer.replay-interval", properties.getReplayInterval()),
 				WriteBufferSettings.DEFAULT_REPLAY_BATCH_SIZE, WriteBufferSettings.DEFAULT_INITIAL_BACKOFF,
-				WriteBufferSettings.DEFAULT_MAX_BACKOFF, properties.getDrainTimeout());
+				WriteBufferSettings.DEFAULT_MAX_BACKOFF, properties.getDrainTimeout(), properties.getWriteTimeout());
 		return new WriteBuffer(connectionFactory, keys, guard, settings, Clock.systemUTC(), journal.getIfAvailable());
 	}
 

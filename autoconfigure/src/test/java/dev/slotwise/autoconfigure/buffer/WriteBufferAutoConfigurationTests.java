@@ -78,6 +78,10 @@ class WriteBufferAutoConfigurationTests {
 		this.runner.withPropertyValues("slotwise.write-buffer.replay-interval=0ms")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("slotwise.write-buffer.replay-interval"));
+		this.runner.withPropertyValues("slotwise.write-buffer.write-timeout=-5ms")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("slotwise.write-buffer.write-timeout")
+				.hasMessageContaining("0 waits the command timeout"));
 	}
 
 	@Test
