@@ -16,21 +16,13 @@
 
 package dev.slotwise.cache;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.slotwise.ClusterConnections;
-import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.buffer.WriteBufferSettings;
-import dev.slotwise.cluster.SlotGuard;
-import dev.slotwise.cluster.SlotHealth;
-import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
@@ -41,8 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.cache.Cache;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,30 +48,16 @@ import static org.awaitility.Awaitility.await;
 @LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
 class ClusterCacheIntegrationTests {
 
-	private final ClusterKeys keys = new ClusterKeys();
-
-	private LettuceConnectionFactory connectionFactory;
-
-	private SlotHealth slotHealth;
-
-	private WriteBuffer writeBuffer;
-
-	private StringRedisTemplate redis;
+	private CacheFixture fixture;
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofMillis(500));
-		this.slotHealth = new SlotHealth(Duration.ofMillis(500), Clock.systemUTC());
-		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth),
-				WriteBufferSettings.defaults(), Clock.systemUTC());
-		this.writeBuffer.start();
-		this.redis = new StringRedisTemplate(this.connectionFactory);
+		this.fixture = new CacheFixture(cluster);
 	}
 
 	@AfterEach
 	void disconnect() {
-		this.writeBuffer.stop();
-		this.connectionFactory.destroy();
+		this.fixture.close();
 	}
 
 	private ClusterCache cache(String name, boolean allowNull, int lastValues) {
@@ -89,11 +65,8 @@ class ClusterCacheIntegrationTests {
 	}
 
 	private ClusterCache cache(String name, boolean allowNull, int lastValues, Duration readTimeout) {
-		return new ClusterCache(name,
-				new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "", RedisSerializer.java(), lastValues,
-						readTimeout),
-				this.connectionFactory, this.writeBuffer, new SlotGuard(this.slotHealth), this.keys, Clock.systemUTC(),
-				ForkJoinPool.commonPool());
+		return this.fixture.cache(name, new ClusterCacheSettings(Duration.ofMinutes(10), allowNull, "",
+				RedisSerializer.java(), lastValues, readTimeout));
 	}
 
 	@Test
@@ -114,10 +87,10 @@ class ClusterCacheIntegrationTests {
 		assertThat(cache.evictIfPresent("isbn:3")).isFalse();
 		cache.evict("isbn:1");
 		assertThat(cache.get("isbn:1")).isNull();
-		assertThat(this.redis.getExpire("books::isbn:2")).isBetween(590L, 600L);
+		assertThat(this.fixture.redis.getExpire("books::isbn:2")).isBetween(590L, 600L);
 		assertThat(cache.invalidate()).isTrue();
 		assertThat(cache.get("isbn:2")).isNull();
-		assertThat(this.redis.keys("books::*")).isEmpty();
+		assertThat(this.fixture.redis.keys("books::*")).isEmpty();
 	}
 
 	@Test
@@ -216,7 +189,7 @@ class ClusterCacheIntegrationTests {
 		cache.put(frozenKey, "written during the outage");
 		assertThat(cache.get(frozenKey, String.class)).isEqualTo("written during the outage");
 		cluster.resume(cluster.masters().get(0));
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.writeBuffer.pending() == 0);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.fixture.writeBuffer.pending() == 0);
 		ClusterCache fresh = cache("degrade", true, 0);
 		assertThat(fresh.get(frozenKey, String.class)).isEqualTo("written during the outage");
 	}
@@ -229,7 +202,8 @@ class ClusterCacheIntegrationTests {
 		String first = keyOn(cluster, hung, patient);
 		String second = keyOn(cluster, hung, patient, Integer.parseInt(first.substring("item:".length())) + 1);
 		// Two slots, so that the first read's failing mark does not decide the second.
-		assertThat(this.keys.slot(patient.redisKey(second))).isNotEqualTo(this.keys.slot(patient.redisKey(first)));
+		assertThat(this.fixture.keys.slot(patient.redisKey(second)))
+			.isNotEqualTo(this.fixture.keys.slot(patient.redisKey(first)));
 		patient.put(first, "one");
 		bounded.put(second, "two");
 		assertThat(patient.get(first, String.class)).isEqualTo("one");
@@ -247,7 +221,7 @@ class ClusterCacheIntegrationTests {
 			assertThat(boundedWait).as("with a 100 ms read timeout")
 				.isGreaterThanOrEqualTo(Duration.ofMillis(100))
 				.isLessThan(Duration.ofMillis(450));
-			assertThat(this.slotHealth.isFailing(this.keys.slot(bounded.redisKey(second)))).isTrue();
+			assertThat(this.fixture.slotHealth.isFailing(this.fixture.keys.slot(bounded.redisKey(second)))).isTrue();
 		}
 		finally {
 			cluster.resume(hung);
@@ -259,13 +233,13 @@ class ClusterCacheIntegrationTests {
 		ClusterCache cache = cache("fill", true, 0);
 		String key = "isbn:{42}";
 		cache.put(key, "acknowledged");
-		int slot = this.keys.slot(cache.redisKey(key));
-		this.slotHealth.markFailing(slot);
+		int slot = this.fixture.keys.slot(cache.redisKey(key));
+		this.fixture.slotHealth.markFailing(slot);
 		// A degraded read never saw Redis: the loader runs and its value is served ...
 		assertThat(cache.get(key, () -> "loaded")).isEqualTo("loaded");
 		assertThat(cache.get(key, String.class)).as("read your fill").isEqualTo("loaded");
-		this.slotHealth.markHealthy(slot);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.writeBuffer.pending() == 0);
+		this.fixture.slotHealth.markHealthy(slot);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.writeBuffer.pending() == 0);
 		// ... but once Redis answers again the acknowledged put is what the key holds.
 		assertThat(cache.get(key, String.class)).isEqualTo("acknowledged");
 		assertThat(cache("fill", true, 0).get(key, () -> "loaded")).isEqualTo("acknowledged");
@@ -274,10 +248,10 @@ class ClusterCacheIntegrationTests {
 		assertThat(cache.get(key, () -> "reloaded")).isEqualTo("reloaded");
 		assertThat(cache("fill", true, 0).get(key, String.class)).isEqualTo("reloaded");
 		// putIfAbsent during an outage only fills a gap too.
-		this.slotHealth.markFailing(slot);
+		this.fixture.slotHealth.markFailing(slot);
 		assertThat(cache.putIfAbsent(key, "put if absent")).as("a degraded read sees nothing").isNull();
-		this.slotHealth.markHealthy(slot);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.writeBuffer.pending() == 0);
+		this.fixture.slotHealth.markHealthy(slot);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.writeBuffer.pending() == 0);
 		assertThat(cache("fill", true, 0).get(key, String.class)).isEqualTo("reloaded");
 	}
 
@@ -292,7 +266,7 @@ class ClusterCacheIntegrationTests {
 		byte[] stale = new dev.slotwise.buffer.VersionedValue(System.currentTimeMillis() - 60_000,
 				RedisSerializer.java().serialize("before the clear"))
 			.encode();
-		this.redis.execute(
+		this.fixture.redis.execute(
 				(org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> connection.stringCommands()
 					.set(raw, stale));
 		assertThat(cache.get(key)).isNull();
@@ -322,8 +296,8 @@ class ClusterCacheIntegrationTests {
 				java.util.Random random = new java.util.Random(thread);
 				for (int i = 0; running.get(); i++) {
 					String key = "t" + thread + ":" + random.nextInt(60);
-					int slot = this.keys.slot(cache.redisKey(key));
-					boolean failingBefore = this.slotHealth.isFailing(slot);
+					int slot = this.fixture.keys.slot(cache.redisKey(key));
+					boolean failingBefore = this.fixture.slotHealth.isFailing(slot);
 					long start = System.nanoTime();
 					try {
 						switch (random.nextInt(3)) {
@@ -345,14 +319,14 @@ class ClusterCacheIntegrationTests {
 					long took = System.nanoTime() - start;
 					// Degraded: the slot was failing when the call began, or the call
 					// found it so.
-					((failingBefore || this.slotHealth.isFailing(slot)) ? degraded : healthy).add(took);
+					((failingBefore || this.fixture.slotHealth.isFailing(slot)) ? degraded : healthy).add(took);
 				}
 			}, "drill-" + t));
 		}
 		workers.forEach(Thread::start);
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations.get() > 2000);
 		ClusterNode victim = cluster.masters().get(0);
-		int victimSlot = this.keys.slot(cache.redisKey(keyOn(cluster, victim, cache)));
+		int victimSlot = this.fixture.keys.slot(cache.redisKey(keyOn(cluster, victim, cache)));
 		if (fault == Fault.SIGKILL) {
 			cluster.kill(victim);
 		}
@@ -372,16 +346,16 @@ class ClusterCacheIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations.get() > atKill + 2000);
 		// The buffer drains while traffic goes on: writes to healthy slots take over
 		// buffered ones.
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.writeBuffer.pending() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.writeBuffer.pending() == 0);
 		running.set(false);
 		for (Thread worker : workers) {
 			worker.join(10_000);
 		}
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.writeBuffer.pending() == 0);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.fixture.writeBuffer.pending() == 0);
 		assertThat(failures).as("exceptions that reached callers")
 			.extracting(ClusterCacheIntegrationTests::describe)
 			.isEmpty();
-		assertThat(this.writeBuffer.dropped().values()).allMatch((count) -> count == 0);
+		assertThat(this.fixture.writeBuffer.dropped().values()).allMatch((count) -> count == 0);
 		ClusterCache reader = cache("drill", true, 0);
 		int checked = 0;
 		for (java.util.Map<String, String> last : lastWrites) {
@@ -393,8 +367,8 @@ class ClusterCacheIntegrationTests {
 		}
 		assertThat(checked).isGreaterThan(100);
 		System.out.println("[slotwise-measure] cache drill: " + operations.get() + " operations through a master "
-				+ fault + ", " + failures.size() + " caller-visible errors, " + this.writeBuffer.bufferedTotal()
-				+ " writes buffered, " + this.writeBuffer.replayed() + " replayed, " + checked
+				+ fault + ", " + failures.size() + " caller-visible errors, " + this.fixture.writeBuffer.bufferedTotal()
+				+ " writes buffered, " + this.fixture.writeBuffer.replayed() + " replayed, " + checked
 				+ " keys checked in Redis, 0 lost; latency healthy-slot calls " + healthy + ", degraded-slot calls "
 				+ degraded);
 	}

@@ -16,18 +16,10 @@
 
 package dev.slotwise.cache;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 
-import dev.slotwise.ClusterConnections;
-import dev.slotwise.buffer.WriteBuffer;
-import dev.slotwise.buffer.WriteBufferSettings;
-import dev.slotwise.cluster.SlotGuard;
-import dev.slotwise.cluster.SlotHealth;
-import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.key.TaggedKey;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
@@ -37,8 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.interceptor.SimpleKey;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,37 +45,21 @@ import static org.awaitility.Awaitility.await;
 @LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS, nodeTimeoutMillis = 5000)
 class TagEvictionIntegrationTests {
 
-	private final ClusterKeys keys = new ClusterKeys();
-
-	private LettuceConnectionFactory connectionFactory;
-
-	private SlotHealth slotHealth;
-
-	private WriteBuffer writeBuffer;
-
-	private StringRedisTemplate redis;
+	private CacheFixture fixture;
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
-		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofMillis(500));
-		this.slotHealth = new SlotHealth(Duration.ofMillis(500), Clock.systemUTC());
-		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, new SlotGuard(this.slotHealth),
-				WriteBufferSettings.defaults(), Clock.systemUTC());
-		this.writeBuffer.start();
-		this.redis = new StringRedisTemplate(this.connectionFactory);
+		this.fixture = new CacheFixture(cluster);
 	}
 
 	@AfterEach
 	void disconnect() {
-		this.writeBuffer.stop();
-		this.connectionFactory.destroy();
+		this.fixture.close();
 	}
 
 	private ClusterCache cache(String name) {
-		return new ClusterCache(name,
-				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 1000),
-				this.connectionFactory, this.writeBuffer, new SlotGuard(this.slotHealth), this.keys, Clock.systemUTC(),
-				ForkJoinPool.commonPool());
+		return this.fixture.cache(name,
+				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 1000));
 	}
 
 	private static TaggedKey key(Object tag, Object rest) {
@@ -106,7 +80,7 @@ class TagEvictionIntegrationTests {
 		orders.put(key(neighbour, "open"), "another tag in the same slot");
 		orders.put("42", "an untagged key");
 		invoices.put(key(42, "open"), "another cache");
-		Set<String> before = this.redis.keys("*");
+		Set<String> before = this.fixture.redis.keys("*");
 		assertThat(before).hasSize(9);
 		ClusterNode master = cluster.masterForKey("orders::{42}");
 		cluster.masters().forEach((node) -> cluster.call(node, (commands) -> commands.configResetstat()));
@@ -121,13 +95,13 @@ class TagEvictionIntegrationTests {
 			}
 			assertThat(stats).as("nothing scanned").doesNotContain("cmdstat_scan").doesNotContain("cmdstat_keys");
 		}
-		assertThat(this.redis.keys("*")).containsExactlyInAnyOrder("orders::{420}:open",
+		assertThat(this.fixture.redis.keys("*")).containsExactlyInAnyOrder("orders::{420}:open",
 				"orders::{" + neighbour + "}:open", "orders::42", "invoices::{42}:open");
 		assertThat(orders.get(key(42, "open"))).isNull();
 		assertThat(orders.get(key(neighbour, "open")).get()).isEqualTo("another tag in the same slot");
-		assertThat(this.writeBuffer.pending()).isZero();
+		assertThat(this.fixture.writeBuffer.pending()).isZero();
 		orders.evictTag(42);
-		assertThat(this.redis.keys("*")).as("evicting an empty tag is harmless").hasSize(4);
+		assertThat(this.fixture.redis.keys("*")).as("evicting an empty tag is harmless").hasSize(4);
 	}
 
 	@Test
@@ -137,7 +111,7 @@ class TagEvictionIntegrationTests {
 		List<String> statuses = List.of("open", "shipped", "returned", "cancelled");
 		statuses.forEach((status) -> orders.put(key(42, status), "stale " + status));
 		orders.put(key(43, "open"), "another user, elsewhere");
-		int slot = this.keys.slot("42");
+		int slot = this.fixture.keys.slot("42");
 		ClusterNode victim = cluster.masterForSlot(slot);
 		ClusterNode replica = cluster.replicasOf(victim).get(0);
 		// The entries reach the replica, so that the failover keeps them: the eviction
@@ -147,19 +121,19 @@ class TagEvictionIntegrationTests {
 		assertThat(orders.get(key(42, "open")).get()).as("remembered for degraded reads").isEqualTo("stale open");
 		cluster.kill(victim);
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> orders.get(key(42, "open")) != null && this.slotHealth.isFailing(slot));
+			.until(() -> orders.get(key(42, "open")) != null && this.fixture.slotHealth.isFailing(slot));
 		orders.put(key(42, "shipped"), "buffered before the eviction");
 		orders.evictTag(42);
-		assertThat(this.writeBuffer.pending()).as("the eviction alone: it superseded the put").isEqualTo(1);
+		assertThat(this.fixture.writeBuffer.pending()).as("the eviction alone: it superseded the put").isEqualTo(1);
 		for (String status : statuses) {
 			assertThat(orders.get(key(42, status))).as("read your eviction: %s", status).isNull();
 		}
 		orders.put(key(42, "open"), "after the eviction");
 		assertThat(orders.get(key(42, "open")).get()).as("read your later put").isEqualTo("after the eviction");
 		assertThat(orders.get(key(42, "shipped"))).isNull();
-		assertThat(this.writeBuffer.pending()).isEqualTo(2);
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.writeBuffer.pending() == 0);
-		assertThat(this.writeBuffer.dropped().values()).allMatch((count) -> count == 0);
+		assertThat(this.fixture.writeBuffer.pending()).isEqualTo(2);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.fixture.writeBuffer.pending() == 0);
+		assertThat(this.fixture.writeBuffer.dropped().values()).allMatch((count) -> count == 0);
 		ClusterNode promoted = cluster.masterForSlot(slot);
 		assertThat(promoted).isNotEqualTo(victim);
 		List<String> survivors = cluster.call(promoted, (commands) -> commands.keys("orders::{42}*"));
@@ -183,20 +157,20 @@ class TagEvictionIntegrationTests {
 		assertThatIllegalStateException().isThrownBy(() -> cache("team{a}").evictTag(42))
 			.withMessageContaining("Cache 'team{a}'")
 			.withMessageContaining("without '{' or '}'");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.writeBuffer.deleteByPrefix("orders::42"))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.fixture.writeBuffer.deleteByPrefix("orders::42"))
 			.withMessageContaining("'orders::42'")
 			.withMessageContaining("no complete hash tag")
 			.withMessageContaining("'orders::{42}'");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.writeBuffer.deleteByPrefix("orders::{}42}"))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.fixture.writeBuffer.deleteByPrefix("orders::{}42}"))
 			.withMessageContaining("no complete hash tag");
 	}
 
 	/** Another tag whose slot is the given tag's. */
 	private String neighbourOf(String tag) {
-		int slot = this.keys.slot(tag);
+		int slot = this.fixture.keys.slot(tag);
 		for (int i = 0;; i++) {
 			String candidate = "n" + i;
-			if (this.keys.slot(candidate) == slot) {
+			if (this.fixture.keys.slot(candidate) == slot) {
 				return candidate;
 			}
 		}
