@@ -166,10 +166,9 @@ public final class SlotGuard {
 				long threshold = this.stalls.thresholdNanos(node.usualNanos());
 				long silent = node.silentNanos(now);
 				if (silent >= threshold) {
-					// After a pause of this process (a garbage collection, the
-					// scheduler),
-					// replies that arrived meanwhile are still being read: give them a
-					// fifth of the floor to land before calling the master stalled.
+					// After a pause of this process (a garbage collection), replies
+					// that arrived meanwhile are still being read: give them a fifth of
+					// the floor to land before calling the master stalled.
 					try {
 						return reply.get(Math.max(this.stalls.floor().toNanos() / 5, 1_000_000), TimeUnit.NANOSECONDS);
 					}
