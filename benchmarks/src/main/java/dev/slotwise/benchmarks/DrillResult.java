@@ -82,6 +82,21 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		return lowest / steadyPerBucket;
 	}
 
+	/**
+	 * When the healthy masters' keys had their lowest bucket, from the fault: tells a dip
+	 * at the fault itself from one at the failover or at the node's return.
+	 */
+	long lowestHealthyBucketMillisAfterFault() {
+		long[] counts = this.log.servedHealthy;
+		int lowestAt = -1;
+		for (int i = this.faultBucket + 1; i < counts.length - 1; i++) {
+			if (lowestAt < 0 || counts[i] < counts[lowestAt]) {
+				lowestAt = i;
+			}
+		}
+		return (lowestAt < 0) ? -1 : (lowestAt - this.faultBucket) * BUCKET_MILLIS;
+	}
+
 	double lowestShareAllKeys() {
 		return lowestShare(this.log.served);
 	}
@@ -149,12 +164,13 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 					steadyThroughput());
 		}
 		return String.format(
-				"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady (healthy masters' keys %.2f), "
+				"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady (healthy masters' keys %.2f, "
+						+ "%d ms after the fault), "
 						+ "%s ms, recovered after %s s, failover / served again %s, %d of %d acknowledged writes "
 						+ "missing %s",
 				this.fault.title, this.system.title, steadyThroughput(), errors(), lowestShareAllKeys(),
-				lowestShareHealthyKeys(), percentilesAfterFault(), recoverySeconds(), failover(), this.missing,
-				this.acknowledged, this.detail);
+				lowestShareHealthyKeys(), lowestHealthyBucketMillisAfterFault(), percentilesAfterFault(),
+				recoverySeconds(), failover(), this.missing, this.acknowledged, this.detail);
 	}
 
 }

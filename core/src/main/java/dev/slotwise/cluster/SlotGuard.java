@@ -155,6 +155,11 @@ public final class SlotGuard {
 			throws TimeoutException, ExecutionException, InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		@Nullable NodeActivity node = this.stalls.enabled() ? this.health.activityOf(slot) : null;
+		if (node != null && node.usualNanos() == 0) {
+			// The master has not answered yet (its first connection may still be
+			// opening): nothing says how long it usually takes.
+			node = null;
+		}
 		while (true) {
 			long now = System.nanoTime();
 			long left = deadline - now;

@@ -26,6 +26,10 @@ import java.time.Duration;
  * once) or its probe does.
  *
  * <p>
+ * A master that has not answered any call yet is never counted as stalled: nothing says
+ * how long it usually takes, and its first connection may still be opening.
+ *
+ * <p>
  * The floor keeps a node that is merely slow for a moment (a large value, a client-side
  * garbage collection) from being flagged; the multiplier keeps a node that is always
  * slower (a remote zone) from being flagged for its usual pace. A node that stops

@@ -105,6 +105,7 @@ class StallDetectionTests {
 
 	@Test
 	void aCallerStopsWaitingForASilentMasterLongBeforeItsTimeout() {
+		answeredOnceIn(MS);
 		// A call has been waiting for 50 ms with no answer: the master is silent.
 		this.node.begin(System.nanoTime() - 50 * MS);
 		CompletableFuture<String> neverAnswered = new CompletableFuture<>();
@@ -123,9 +124,19 @@ class StallDetectionTests {
 
 	@Test
 	void aReplyThatIsThereIsTakenEvenFromASilentMaster() throws Exception {
+		answeredOnceIn(MS);
 		this.node.begin(System.nanoTime() - 50 * MS);
 		assertThat(this.guard.await(7, CompletableFuture.completedFuture("here"), Duration.ofSeconds(30)))
 			.isEqualTo("here");
+		assertThat(this.health.isSuspect(7)).isFalse();
+	}
+
+	@Test
+	void aMasterThatNeverAnsweredIsNotCountedAsStalled() {
+		// Its first connection may still be opening: a caller waits its own timeout.
+		this.node.begin(System.nanoTime() - 50 * MS);
+		assertThatExceptionOfType(java.util.concurrent.TimeoutException.class)
+			.isThrownBy(() -> this.guard.await(7, new CompletableFuture<>(), Duration.ofMillis(100)));
 		assertThat(this.health.isSuspect(7)).isFalse();
 	}
 
@@ -135,6 +146,12 @@ class StallDetectionTests {
 		this.node.begin(System.nanoTime() - 50 * MS);
 		assertThatExceptionOfType(java.util.concurrent.TimeoutException.class)
 			.isThrownBy(() -> patient.await(7, new CompletableFuture<>(), Duration.ofMillis(100)));
+	}
+
+	private void answeredOnceIn(long nanos) {
+		long now = System.nanoTime();
+		long started = this.node.begin(now - nanos);
+		this.node.answered(started, now);
 	}
 
 }
