@@ -78,6 +78,12 @@ public final class FailoverDrill {
 
 	static final int KEYS = 3000;
 
+	/**
+	 * Percent of calls that are puts: 10 unless the system property
+	 * {@code drill.write-percent} says otherwise (0 for a read-only steady state).
+	 */
+	static final int WRITE_PERCENT = Integer.getInteger("drill.write-percent", 10);
+
 	static final String CACHE = "drill";
 
 	private FailoverDrill() {
@@ -180,7 +186,7 @@ public final class FailoverDrill {
 					// known.
 					int index = lane + THREADS * random.nextInt(KEYS / THREADS);
 					String key = "k" + index;
-					boolean read = random.nextInt(10) != 0;
+					boolean read = random.nextInt(100) >= WRITE_PERCENT;
 					loaded[0] = false;
 					long began = System.nanoTime();
 					boolean ok;
