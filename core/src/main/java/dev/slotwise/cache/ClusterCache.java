@@ -335,9 +335,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 		try {
 			// Another caller on this instance may have stored the value between our miss
-			// and our claim (a load stores before it gives up its claim); if none did,
-			// the
-			// first read stands and the second round trip is saved.
+			// and our claim (a load stores before it gives up its claim). If none did,
+			// the first read stands and a round trip is saved.
 			Read again = (this.stores.get(stripe) == storesBefore) ? first : readEntry(key);
 			Object stored = again.value();
 			if (stored == null) {
