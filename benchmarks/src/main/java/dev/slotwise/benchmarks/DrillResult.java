@@ -75,11 +75,19 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		if (steadyPerBucket == 0) {
 			return Double.NaN;
 		}
-		long lowest = Long.MAX_VALUE;
+		int lowest = lowestBucketAfterFault(counts);
+		return ((lowest < 0) ? Long.MAX_VALUE : counts[lowest]) / steadyPerBucket;
+	}
+
+	/** The bucket after the fault (the last one left out: it may be partial). */
+	private int lowestBucketAfterFault(long[] counts) {
+		int lowest = -1;
 		for (int i = this.faultBucket + 1; i < counts.length - 1; i++) {
-			lowest = Math.min(lowest, counts[i]);
+			if (lowest < 0 || counts[i] < counts[lowest]) {
+				lowest = i;
+			}
 		}
-		return lowest / steadyPerBucket;
+		return lowest;
 	}
 
 	/**
@@ -87,14 +95,8 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 	 * at the fault itself from one at the failover or at the node's return.
 	 */
 	long lowestHealthyBucketMillisAfterFault() {
-		long[] counts = this.log.servedHealthy;
-		int lowestAt = -1;
-		for (int i = this.faultBucket + 1; i < counts.length - 1; i++) {
-			if (lowestAt < 0 || counts[i] < counts[lowestAt]) {
-				lowestAt = i;
-			}
-		}
-		return (lowestAt < 0) ? -1 : (lowestAt - this.faultBucket) * BUCKET_MILLIS;
+		int lowest = lowestBucketAfterFault(this.log.servedHealthy);
+		return (lowest < 0) ? -1 : (lowest - this.faultBucket) * BUCKET_MILLIS;
 	}
 
 	double lowestShareAllKeys() {

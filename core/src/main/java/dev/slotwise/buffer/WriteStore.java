@@ -626,10 +626,7 @@ final class WriteStore {
 	}
 
 	private void removeHeld(Key key, BufferedWrite write) {
-		this.writes.remove(key);
-		forget(write);
-		this.bytes -= write.size();
-		this.size = this.writes.size();
+		detach(key, write);
 		this.listener.done(write, empty());
 		this.changed.signalAll();
 	}
@@ -639,12 +636,16 @@ final class WriteStore {
 	 * the journal) until that write is in Redis.
 	 */
 	private void takeOut(Key key, BufferedWrite write) {
+		detach(key, write);
+		this.claimed++;
+		this.changed.signalAll();
+	}
+
+	private void detach(Key key, BufferedWrite write) {
 		this.writes.remove(key);
 		forget(write);
 		this.bytes -= write.size();
 		this.size = this.writes.size();
-		this.claimed++;
-		this.changed.signalAll();
 	}
 
 	/** Whether nothing is held and no write taken out by admission is unsettled. */
