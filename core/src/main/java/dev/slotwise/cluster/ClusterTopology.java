@@ -15,17 +15,25 @@
  */
 package dev.slotwise.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import dev.slotwise.support.LettuceCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.apache.commons.logging.Log;
@@ -58,11 +66,22 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 
 	private static final Log logger = LogFactory.getLog(ClusterTopology.class);
 
+	/**
+	 * How long {@link #confirmMaster(int)} waits for the other masters' answers.
+	 */
+	public static final Duration CONFIRMATION_TIMEOUT = Duration.ofMillis(250);
+
 	private final @Nullable RedisConnectionFactory connectionFactory;
 
 	private volatile View view = View.EMPTY;
 
 	private @Nullable Disposable subscription;
+
+	private final boolean confirmMasters;
+
+	private @Nullable RedisClusterClient client;
+
+	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> confirmations;
 
 	/**
 	 * Create a topology that follows the Lettuce cluster client of a connection factory
@@ -70,7 +89,19 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 * @param connectionFactory the connection factory
 	 */
 	public ClusterTopology(RedisConnectionFactory connectionFactory) {
+		this(connectionFactory, true);
+	}
+
+	/**
+	 * Create a topology that follows the Lettuce cluster client of a connection factory
+	 * once {@link #afterPropertiesSet() started}.
+	 * @param connectionFactory the connection factory
+	 * @param confirmMasters whether {@link #confirmMaster(int)} asks the cluster's other
+	 * masters (otherwise it confirms every master at once)
+	 */
+	public ClusterTopology(RedisConnectionFactory connectionFactory, boolean confirmMasters) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		this.confirmMasters = confirmMasters;
 	}
 
 	/**
@@ -79,6 +110,7 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 */
 	public ClusterTopology() {
 		this.connectionFactory = null;
+		this.confirmMasters = false;
 	}
 
 	/**
@@ -97,6 +129,7 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 		if (this.subscription != null) {
 			return;
 		}
+		this.client = client;
 		this.subscription = client.getResources()
 			.eventBus()
 			.get()
@@ -110,6 +143,10 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 			// No node reachable yet: the first refresh event fills the view.
 			logger.debug("No initial cluster topology", ex);
 		}
+		if (this.confirmMasters) {
+			// Opened now, while the cluster is healthy, not in the middle of a fault.
+			confirmations();
+		}
 	}
 
 	@Override
@@ -118,6 +155,11 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 			this.subscription.dispose();
 			this.subscription = null;
 		}
+		if (this.confirmations != null) {
+			this.confirmations.thenAccept(StatefulRedisClusterConnection::closeAsync);
+			this.confirmations = null;
+		}
+		this.client = null;
 	}
 
 	/**
@@ -158,6 +200,123 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 				action.accept(peer);
 			}
 		}
+	}
+
+	/**
+	 * Whether the cluster still holds the master the client routes a slot to as that
+	 * slot's master. Every other master the client knows is asked for its
+	 * {@code CLUSTER NODES}, on a connection of this topology's own (not behind the
+	 * application's commands), for at most {@link #CONFIRMATION_TIMEOUT}. The master is
+	 * confirmed when at least one of them answers and none of them flags it failing
+	 * ({@code fail} or {@code fail?}), sees it as a replica, or sees another node serving
+	 * the slot. A master flagged {@code fail} has been judged by a majority of the
+	 * masters, and a replacement was elected by one; {@code fail?} is one master's
+	 * suspicion, refused too because a failover may follow it. When another node serves
+	 * the slot, the client's topology is behind, and it is refreshed at once.
+	 * <p>
+	 * Confirms at once when there is nothing to ask: no topology yet, a single master, or
+	 * a topology created without a connection factory or with confirmation off.
+	 * @param slot the slot
+	 * @return whether the master may be probed
+	 */
+	@Override
+	public CompletionStage<Boolean> confirmMaster(int slot) {
+		View current = this.view;
+		int master = current.owner[slot];
+		if (!this.confirmMasters || master < 0 || current.masters.length < 2) {
+			return CompletableFuture.completedFuture(true);
+		}
+		CompletableFuture<StatefulRedisClusterConnection<String, String>> connection = confirmations();
+		if (connection == null) {
+			return CompletableFuture.completedFuture(true);
+		}
+		String target = current.masters[master];
+		List<CompletableFuture<@Nullable Objection>> answers = new ArrayList<>();
+		for (String other : current.masters) {
+			if (!other.equals(target)) {
+				answers.add(connection.thenCompose((cluster) -> cluster.getConnectionAsync(other))
+					.thenCompose((node) -> node.async().clusterNodes())
+					.toCompletableFuture()
+					.orTimeout(CONFIRMATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+					.handle((nodes, failure) -> (failure != null) ? Objection.SILENT
+							: Objection.of(ClusterPartitionParser.parse(nodes), target, slot)));
+			}
+		}
+		return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+			.thenApply((done) -> judge(slot, target, answers.stream().map(CompletableFuture::join).toList()));
+	}
+
+	private boolean judge(int slot, String target, List<@Nullable Objection> objections) {
+		if (objections.stream().allMatch((objection) -> objection == Objection.SILENT)) {
+			logger.info("Not probing slot " + slot + ": none of the other masters answered to confirm its master "
+					+ target);
+			return false;
+		}
+		for (Objection objection : objections) {
+			if (objection != null && objection != Objection.SILENT) {
+				logger.info("Not probing slot " + slot + ": the cluster " + objection.description + " its master "
+						+ target + " (as the client routes it)");
+				if (objection == Objection.REPLACED) {
+					refreshClient();
+				}
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void refreshClient() {
+		RedisClusterClient current = this.client;
+		if (current != null && !current.isTopologyRefreshInProgress()) {
+			current.refreshPartitionsAsync();
+		}
+	}
+
+	private synchronized @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> confirmations() {
+		if (this.confirmations == null && this.client != null) {
+			this.confirmations = this.client.connectAsync(StringCodec.UTF8).toCompletableFuture();
+		}
+		if (this.confirmations != null && this.confirmations.isCompletedExceptionally()) {
+			// The first connection failed (no node answered): try again next time.
+			CompletableFuture<StatefulRedisClusterConnection<String, String>> failed = this.confirmations;
+			this.confirmations = null;
+			return failed;
+		}
+		return this.confirmations;
+	}
+
+	/**
+	 * What one master's view holds against the master the client routes a slot to.
+	 */
+	private enum Objection {
+
+		/** The master did not answer in time. */
+		SILENT("did not answer about"),
+
+		/** The master flags the node failing ({@code fail} or {@code fail?}). */
+		FAILING("flags failing"),
+
+		/** Another node serves the slot, or the node is a replica now. */
+		REPLACED("has replaced");
+
+		private final String description;
+
+		Objection(String description) {
+			this.description = description;
+		}
+
+		static @Nullable Objection of(Partitions view, String target, int slot) {
+			RedisClusterNode node = view.getPartitionByNodeId(target);
+			if (node == null || node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL)) {
+				return FAILING;
+			}
+			RedisClusterNode owner = view.getPartitionBySlot(slot);
+			if (!node.is(NodeFlag.UPSTREAM) || owner == null || !target.equals(owner.getNodeId())) {
+				return REPLACED;
+			}
+			return null;
+		}
+
 	}
 
 	/**

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -37,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  * <li>A slot marked failing ({@link SlotHealth}) fails fast: nothing is sent. After its
- * probe interval exactly one caller is let through as the probe.</li>
+ * probe interval exactly one caller is let through as the probe, once the cluster has
+ * confirmed that the node the client routes the slot to is still its master
+ * ({@link SlotPeers#confirmMaster(int)}).</li>
  * <li>A call waiting in {@link #await} for a master that has stalled
  * ({@link StallDetection}: it has answered nothing for far longer than it usually takes)
  * stops waiting and marks the master's slots failing, before any timeout has fired; the
@@ -47,7 +50,9 @@ import org.jspecify.annotations.Nullable;
  * failing; the first mark is logged with its {@link OutageReason}.</li>
  * <li>A call that fails because Redis refused the command (wrong type, a script error) is
  * not an outage: the slot keeps its state and the error reaches the caller.</li>
- * <li>A call that answers on a suspect slot clears its master's mark, logged once.</li>
+ * <li>A call that answers on a suspect slot clears its master's mark, logged once. An
+ * answer that comes late, to a call that stopped waiting for a stalled master, clears it
+ * only once the cluster confirms that master.</li>
  * </ol>
  *
  * Callers that wait for an asynchronous reply inside their call use
@@ -65,9 +70,17 @@ public final class SlotGuard {
 
 	private static final Log logger = LogFactory.getLog(SlotGuard.class);
 
+	/**
+	 * The longest a probe waits for the cluster to confirm the slot's master; the
+	 * confirmation bounds its own wait, this only guards against one that does not.
+	 */
+	private static final Duration CONFIRMATION_WAIT = Duration.ofSeconds(1);
+
 	private final SlotHealth health;
 
 	private final StallDetection stalls;
+
+	private final LongAdder refusedProbes = new LongAdder();
 
 	/**
 	 * Create the protocol over slot health, without stall detection.
@@ -205,7 +218,45 @@ public final class SlotGuard {
 	 * @return whether to fail fast
 	 */
 	public boolean failsFast(int slot) {
-		return this.health.failsFast(slot);
+		if (this.health.failsFast(slot)) {
+			return true;
+		}
+		if (!this.health.isSuspect(slot)) {
+			return false;
+		}
+		// This caller claimed the probe of a failing slot. A master the cluster has
+		// flagged failing or replaced may still answer (a stopped master that resumed
+		// acknowledges writes until gossip demotes it, and they are lost): probe only a
+		// master the cluster still holds as the slot's master.
+		if (confirmed(slot)) {
+			return false;
+		}
+		this.refusedProbes.increment();
+		return true;
+	}
+
+	private boolean confirmed(int slot) {
+		try {
+			return this.health.confirmMaster(slot)
+				.toCompletableFuture()
+				.get(CONFIRMATION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * How many probes were not sent because the cluster no longer held the slot's master
+	 * as its master (see {@link SlotPeers#confirmMaster(int)}).
+	 * @return the count since start
+	 */
+	public long refusedProbes() {
+		return this.refusedProbes.sum();
 	}
 
 	/**
@@ -217,7 +268,11 @@ public final class SlotGuard {
 		reply.whenComplete((value, failure) -> {
 			if (failure == null || RedisOutage.reason(failure).isEmpty()) {
 				node.heard(System.nanoTime());
-				answered(slot);
+				this.health.confirmMaster(slot).thenAccept((confirmed) -> {
+					if (confirmed) {
+						answered(slot);
+					}
+				});
 			}
 		});
 	}

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
@@ -186,6 +187,16 @@ public final class SlotHealth {
 	 */
 	@Nullable NodeActivity activityOf(int slot) {
 		return this.peers.activityOf(slot);
+	}
+
+	/**
+	 * Whether the cluster still holds the master that serves a slot as its master.
+	 * @param slot the slot
+	 * @return the answer, completed within a bounded time
+	 * @see SlotPeers#confirmMaster(int)
+	 */
+	CompletionStage<Boolean> confirmMaster(int slot) {
+		return this.peers.confirmMaster(slot);
 	}
 
 	private void forEachPeer(int slot, IntConsumer action) {

@@ -15,6 +15,8 @@
  */
 package dev.slotwise.cluster;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -47,6 +49,21 @@ public interface SlotPeers {
 	 */
 	default @Nullable NodeActivity activityOf(int slot) {
 		return null;
+	}
+
+	/**
+	 * Whether the cluster still holds the master the client routes a slot to as that
+	 * slot's master: asked before a failing slot is probed, so that a master the cluster
+	 * has flagged failing or replaced, which may still answer (a stopped master that
+	 * resumed and has not yet heard that its replica took over), takes no write. Must not
+	 * block: it may be asked on a client's event loop; it completes within a bounded
+	 * time.
+	 * @param slot the slot
+	 * @return {@code true} if the master may be probed; {@code true} at once when nothing
+	 * is known
+	 */
+	default CompletionStage<Boolean> confirmMaster(int slot) {
+		return CompletableFuture.completedFuture(true);
 	}
 
 }

@@ -58,8 +58,9 @@ public final class FailureDetectionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClusterTopology slotwiseClusterTopology(RedisConnectionFactory connectionFactory) {
-		return new ClusterTopology(connectionFactory);
+	ClusterTopology slotwiseClusterTopology(RedisConnectionFactory connectionFactory,
+			SlotwiseClusterProperties properties) {
+		return new ClusterTopology(connectionFactory, properties.isConfirmProbes());
 	}
 
 	@Bean

@@ -83,6 +83,14 @@ public class SlotwiseClusterProperties {
 	 */
 	private Duration probeInterval = SlotHealth.DEFAULT_PROBE_INTERVAL;
 
+	/**
+	 * Whether a failing master is probed only once the cluster's other masters confirm
+	 * that it still serves its slots (not flagged 'fail' or 'fail?', not replaced): a
+	 * stopped master that resumes accepts writes until it hears it was replaced, and
+	 * loses them.
+	 */
+	private boolean confirmProbes = true;
+
 	private final TopologyRefresh topologyRefresh = new TopologyRefresh();
 
 	private final KeepAlive keepAlive = new KeepAlive();
@@ -151,6 +159,14 @@ public class SlotwiseClusterProperties {
 
 	public void setProbeInterval(Duration probeInterval) {
 		this.probeInterval = probeInterval;
+	}
+
+	public boolean isConfirmProbes() {
+		return this.confirmProbes;
+	}
+
+	public void setConfirmProbes(boolean confirmProbes) {
+		this.confirmProbes = confirmProbes;
 	}
 
 	public TopologyRefresh getTopologyRefresh() {

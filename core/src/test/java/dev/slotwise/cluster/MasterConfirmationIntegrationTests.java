@@ -1,0 +1,133 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.slotwise.ClusterConnections;
+import dev.slotwise.test.ClusterNode;
+import dev.slotwise.test.LocalRedisCluster;
+import dev.slotwise.test.LocalRedisClusterTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A failing slot's probe goes only to a master the cluster still holds as the slot's
+ * master, on a real 3+3 cluster. The client here refreshes its topology only when told,
+ * so its routing stays behind a failover until {@link ClusterTopology#confirmMaster(int)}
+ * finds out and refreshes it.
+ */
+@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+class MasterConfirmationIntegrationTests {
+
+	private static final int SLOT = 0;
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private ClusterTopology topology;
+
+	private SlotHealth health;
+
+	private SlotGuard guard;
+
+	@BeforeEach
+	void connect(LocalRedisCluster cluster) {
+		cluster.awaitHealthy();
+		this.connectionFactory = ClusterConnections.plain(cluster, Duration.ofSeconds(2));
+		this.topology = new ClusterTopology(this.connectionFactory);
+		this.topology.afterPropertiesSet();
+		await().until(() -> this.topology.masterOf(SLOT) != null);
+		this.health = new SlotHealth(Duration.ofMillis(50), Clock.systemUTC(), this.topology);
+		this.guard = new SlotGuard(this.health);
+	}
+
+	@AfterEach
+	void disconnect(LocalRedisCluster cluster) {
+		cluster.heal();
+		this.topology.destroy();
+		this.connectionFactory.destroy();
+	}
+
+	@Test
+	void aMasterTheClusterHoldsIsProbed() {
+		assertThat(this.topology.confirmMaster(SLOT).toCompletableFuture().join()).isTrue();
+		this.health.markFailing(SLOT);
+		await().until(() -> !this.guard.failsFast(SLOT));
+		assertThat(this.guard.refusedProbes()).isZero();
+	}
+
+	@Test
+	void aMasterTheClusterReplacedIsNotProbedAndTheClientIsRefreshed(LocalRedisCluster cluster) {
+		ClusterNode old = ownerOfSlot(cluster);
+		ClusterNode replacement = cluster.failover(old);
+		assertThat(this.topology.masterOf(SLOT)).as("the client has not noticed the failover").isEqualTo(old.id());
+		this.health.markFailing(SLOT);
+		await().until(() -> this.guard.failsFast(SLOT) && this.guard.refusedProbes() > 0);
+		assertThat(this.health.isSuspect(SLOT)).as("still failing: nothing was sent to the old master").isTrue();
+		await("the client's topology is refreshed and the new master probed").until(() -> !this.guard.failsFast(SLOT));
+		assertThat(this.topology.masterOf(SLOT)).isEqualTo(replacement.id());
+	}
+
+	@Test
+	void aStoppedMasterTheOthersFlagIsNotProbed(LocalRedisCluster cluster) {
+		ClusterNode stopped = ownerOfSlot(cluster);
+		ClusterNode witness = cluster.masters().stream().filter((node) -> !node.equals(stopped)).findFirst().get();
+		cluster.pause(stopped);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> cluster.call(witness, (commands) -> commands.clusterNodes())
+				.lines()
+				.anyMatch((line) -> line.startsWith(stopped.id()) && line.contains("fail")));
+		assertThat(this.topology.confirmMaster(SLOT).toCompletableFuture().join()).isFalse();
+		this.health.markFailing(SLOT);
+		await().until(() -> this.guard.failsFast(SLOT) && this.guard.refusedProbes() > 0);
+		assertThat(this.health.isSuspect(SLOT)).isTrue();
+		// Let the failover the pause started finish before the next test changes roles.
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> cluster.call(witness, (commands) -> commands.clusterNodes())
+				.lines()
+				.anyMatch((line) -> line.contains("master") && !line.startsWith(stopped.id())
+						&& line.matches(".* 0-\\d+.*|.* 0$")));
+	}
+
+	@Test
+	void aTopologyWithConfirmationOffConfirmsEveryMaster(LocalRedisCluster cluster) {
+		ClusterTopology unconfirmed = new ClusterTopology(this.connectionFactory, false);
+		unconfirmed.afterPropertiesSet();
+		try {
+			ClusterNode stopped = ownerOfSlot(cluster);
+			cluster.failover(stopped);
+			assertThat(unconfirmed.masterOf(SLOT)).isEqualTo(stopped.id());
+			assertThat(unconfirmed.confirmMaster(SLOT).toCompletableFuture().join()).isTrue();
+		}
+		finally {
+			unconfirmed.destroy();
+		}
+	}
+
+	private ClusterNode ownerOfSlot(LocalRedisCluster cluster) {
+		String id = this.topology.masterOf(SLOT);
+		return cluster.masters().stream().filter((node) -> node.id().equals(id)).findFirst().orElseThrow();
+	}
+
+}
