@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +34,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -86,6 +91,12 @@ public final class FailoverDrill {
 
 	static final String CACHE = "drill";
 
+	/**
+	 * How many times each fault runs ({@code -Ddrill.repeat}, 1 by default): repeated
+	 * runs look for rare losses; their tally is printed, not written to the docs.
+	 */
+	static final int REPEAT = Integer.getInteger("drill.repeat", 1);
+
 	private FailoverDrill() {
 	}
 
@@ -102,7 +113,7 @@ public final class FailoverDrill {
 			// Round 0 warms the JVM up and is not reported; the order alternates so that
 			// no system always runs first.
 			for (int round = 0; round <= mode.steadyRounds && selected(Fault.STEADY); round++) {
-				List<SystemUnderTest> order = new ArrayList<>(Arrays.asList(SystemUnderTest.values()));
+				List<SystemUnderTest> order = new ArrayList<>(systems());
 				if (round % 2 == 1) {
 					Collections.reverse(order);
 				}
@@ -118,14 +129,52 @@ public final class FailoverDrill {
 				if (fault == Fault.STEADY || !selected(fault)) {
 					continue;
 				}
-				for (SystemUnderTest system : SystemUnderTest.values()) {
-					DrillResult result = run(cluster, system, fault, 0, mode);
-					results.add(result);
-					System.out.println(result.summary());
+				for (int repeat = 0; repeat < REPEAT; repeat++) {
+					for (SystemUnderTest system : systems()) {
+						DrillResult result = run(cluster, system, fault, repeat, mode);
+						results.add(result);
+						System.out.println(result.summary());
+					}
 				}
 			}
 		}
-		DrillReport.write(results, docs, mode);
+		if (REPEAT > 1) {
+			tally(results);
+		}
+		if (REPEAT == 1 && systems().size() == SystemUnderTest.values().length) {
+			DrillReport.write(results, docs, mode);
+		}
+		else {
+			System.out.println("Not writing " + docs.resolve("benchmarks.md") + ": the report needs every system, "
+					+ "each fault run once");
+		}
+	}
+
+	/**
+	 * The systems that run: all of them, unless the system property {@code drill.systems}
+	 * lists some ({@code SLOTWISE,PLAIN_BOOT}).
+	 */
+	private static List<SystemUnderTest> systems() {
+		String only = System.getProperty("drill.systems", "");
+		return Arrays.stream(SystemUnderTest.values())
+			.filter((system) -> only.isBlank() || Arrays.asList(only.split(",")).contains(system.name()))
+			.toList();
+	}
+
+	private static void tally(List<DrillResult> results) {
+		results.stream()
+			.filter((result) -> result.fault() != Fault.STEADY)
+			.collect(Collectors.groupingBy((result) -> result.fault().title + " / " + result.system().title,
+					LinkedHashMap::new, Collectors.toList()))
+			.forEach((name, runs) -> System.out.printf(
+					"%s: %d runs, %d with acknowledged writes missing (%d missing of %d acknowledged), "
+							+ "%d with caller errors; healthy masters' lowest bucket min %.2f, median %.2f%n",
+					name, runs.size(), runs.stream().filter((run) -> run.missing() > 0).count(),
+					runs.stream().mapToLong(DrillResult::missing).sum(),
+					runs.stream().mapToLong(DrillResult::acknowledged).sum(),
+					runs.stream().filter((run) -> run.errors() > 0).count(),
+					runs.stream().mapToDouble(DrillResult::lowestShareHealthyKeys).min().orElse(Double.NaN),
+					DrillReport.median(runs.stream().mapToDouble(DrillResult::lowestShareHealthyKeys).toArray())));
 	}
 
 	/**
@@ -269,6 +318,10 @@ public final class FailoverDrill {
 				Thread.sleep(50);
 			}
 		}
+		if (cache instanceof ClusterCache clusterCache) {
+			detail += (detail.isEmpty() ? "" : ", ")
+					+ String.format("%,d degraded reads", clusterCache.degradedReads());
+		}
 		context.close();
 		for (Thread thread : threads) {
 			thread.join();
@@ -314,19 +367,13 @@ public final class FailoverDrill {
 	 * prints the first few that are missing, with when they were acknowledged.
 	 */
 	private static long missing(LocalRedisCluster cluster, SystemUnderTest system, Map<String, Ack> acknowledged,
-			long faultAt) {
+			long faultAt) throws InterruptedException {
 		cluster.awaitHealthy();
 		long missing = 0;
 		try (ConfigurableApplicationContext reader = system.start(cluster)) {
 			Cache check = Objects.requireNonNull(reader.getBean(CacheManager.class).getCache(CACHE));
 			for (Map.Entry<String, Ack> write : acknowledged.entrySet()) {
-				Cache.ValueWrapper stored;
-				try {
-					stored = check.get(write.getKey());
-				}
-				catch (RuntimeException ex) {
-					stored = null;
-				}
+				Cache.ValueWrapper stored = readBack(check, write.getKey());
 				if (stored == null || !write.getValue().value().equals(stored.get())) {
 					if (missing++ < 5) {
 						System.out.printf("  missing: %s = %s, acknowledged %d ms from the fault; Redis holds %s%n",
@@ -337,6 +384,30 @@ public final class FailoverDrill {
 			}
 		}
 		return missing;
+	}
+
+	/**
+	 * Reads one key back. A read that Slotwise degraded (its stall detection or a probe
+	 * interval on a loaded machine) says nothing about Redis: it is asked again, for up
+	 * to 10 s.
+	 */
+	private static Cache.@Nullable ValueWrapper readBack(Cache check, String key) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (true) {
+			long degradedBefore = (check instanceof ClusterCache slotwise) ? slotwise.degradedReads() : 0;
+			Cache.ValueWrapper stored;
+			try {
+				stored = check.get(key);
+			}
+			catch (RuntimeException ex) {
+				stored = null;
+			}
+			boolean degraded = check instanceof ClusterCache slotwise && slotwise.degradedReads() != degradedBefore;
+			if (!degraded || System.nanoTime() > deadline) {
+				return stored;
+			}
+			Thread.sleep(50);
+		}
 	}
 
 	/** A write the system acknowledged, and when. */
@@ -370,6 +441,12 @@ public final class FailoverDrill {
 
 	}
 
+	/**
+	 * Keeps the server busy for ARGV[1] microseconds, answering nobody else meanwhile.
+	 */
+	static final String BUSY = "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
+			+ "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start >= tonumber(ARGV[1]) return 1";
+
 	enum Fault {
 
 		STEADY("Steady state", false) {
@@ -397,6 +474,21 @@ public final class FailoverDrill {
 				Thread.sleep(3000);
 				cluster.resume(victim);
 				return "";
+			}
+		},
+
+		SLOW("Slow but alive master (10 ms scripts back to back for 3 s)", false) {
+			@Override
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) {
+				long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+				int scripts = 0;
+				while (System.nanoTime() < end) {
+					cluster.call(victim, (commands) -> commands.eval(BUSY, ScriptOutputType.INTEGER, new String[0],
+							Long.toString(Duration.ofMillis(10).toNanos() / 1000)));
+					scripts++;
+				}
+				return String.format("%s ran %,d scripts of 10 ms in 3 s", victim.name(), scripts);
 			}
 		},
 

@@ -189,6 +189,17 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	}
 
 	@Override
+	public boolean othersSilent(NodeActivity node, long now, StallDetection stalls) {
+		for (NodeActivity other : this.view.activity) {
+			if (other != node && other.inFlight() > 0 && other.usualNanos() > 0
+					&& other.silentNanos(now) >= stalls.thresholdNanos(other.usualNanos())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public void forEachPeer(int slot, IntConsumer action) {
 		View current = this.view;
 		int master = current.owner[slot];
@@ -207,10 +218,11 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 * slot's master. Every other master the client knows is asked for its
 	 * {@code CLUSTER NODES}, on a connection of this topology's own (not behind the
 	 * application's commands), for at most {@link #CONFIRMATION_TIMEOUT}. The master is
-	 * confirmed when at least one of them answers and none of them flags it failing
-	 * ({@code fail} or {@code fail?}), sees it as a replica, or sees another node serving
-	 * the slot. A master flagged {@code fail} has been judged by a majority of the
-	 * masters, and a replacement was elected by one; {@code fail?} is one master's
+	 * confirmed unless one of them flags it failing ({@code fail} or {@code fail?}), sees
+	 * it as a replica, or sees another node serving the slot; a master that does not
+	 * answer in time raises no objection (an overloaded machine would otherwise keep
+	 * healthy slots failing). A master flagged {@code fail} has been judged by a majority
+	 * of the masters, and a replacement was elected by one; {@code fail?} is one master's
 	 * suspicion, refused too because a failover may follow it. When another node serves
 	 * the slot, the client's topology is behind, and it is refreshed at once.
 	 * <p>
@@ -248,9 +260,10 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 
 	private boolean judge(int slot, String target, List<@Nullable Objection> objections) {
 		if (objections.stream().allMatch((objection) -> objection == Objection.SILENT)) {
-			logger.info("Not probing slot " + slot + ": none of the other masters answered to confirm its master "
-					+ target);
-			return false;
+			// No evidence either way (an overloaded machine, this client's own trouble):
+			// probe, as without confirmation.
+			logger.debug("None of the other masters answered about " + target + ", the master of slot " + slot);
+			return true;
 		}
 		for (Objection objection : objections) {
 			if (objection != null && objection != Objection.SILENT) {

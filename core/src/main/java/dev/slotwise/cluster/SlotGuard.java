@@ -191,9 +191,14 @@ public final class SlotGuard {
 						return reply.get(Math.max(this.stalls.floor().toNanos() / 5, 1_000_000), TimeUnit.NANOSECONDS);
 					}
 					catch (TimeoutException ex) {
-						if (node.silentNanos(System.nanoTime()) >= threshold) {
+						long later = System.nanoTime();
+						// When another busy master is as silent, this process is the
+						// likelier cause (a pause, a starved CPU): keep waiting, a fifth
+						// of the floor at a time, up to the timeout.
+						if (node.silentNanos(later) >= threshold
+								&& !this.health.othersSilent(node, later, this.stalls)) {
 							clearWhenAnswered(slot, node, reply);
-							throw stalled(slot, node, node.silentNanos(System.nanoTime()));
+							throw stalled(slot, node, node.silentNanos(later));
 						}
 						continue;
 					}

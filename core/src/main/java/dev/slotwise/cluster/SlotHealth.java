@@ -190,6 +190,18 @@ public final class SlotHealth {
 	}
 
 	/**
+	 * Whether another busy master has been as silent as one about to be called stalled.
+	 * @param node the master
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param stalls the stall thresholds
+	 * @return whether another busy master is as silent
+	 * @see SlotPeers#othersSilent(NodeActivity, long, StallDetection)
+	 */
+	boolean othersSilent(NodeActivity node, long now, StallDetection stalls) {
+		return this.peers.othersSilent(node, now, stalls);
+	}
+
+	/**
 	 * Whether the cluster still holds the master that serves a slot as its master.
 	 * @param slot the slot
 	 * @return the answer, completed within a bounded time

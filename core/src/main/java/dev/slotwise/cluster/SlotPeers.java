@@ -52,6 +52,20 @@ public interface SlotPeers {
 	}
 
 	/**
+	 * Whether another master, with calls in flight, has been silent for as long as its
+	 * own stall threshold too: then the likelier cause is this client (a pause of this
+	 * process, a starved CPU), not one master, and no master should be called stalled.
+	 * Must not block.
+	 * @param node the master about to be called stalled
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param stalls the stall thresholds
+	 * @return whether another busy master is as silent
+	 */
+	default boolean othersSilent(NodeActivity node, long now, StallDetection stalls) {
+		return false;
+	}
+
+	/**
 	 * Whether the cluster still holds the master the client routes a slot to as that
 	 * slot's master: asked before a failing slot is probed, so that a master the cluster
 	 * has flagged failing or replaced, which may still answer (a stopped master that

@@ -18,8 +18,13 @@ package dev.slotwise.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +151,38 @@ class StallDetectionTests {
 		this.node.begin(System.nanoTime() - 50 * MS);
 		assertThatExceptionOfType(java.util.concurrent.TimeoutException.class)
 			.isThrownBy(() -> patient.await(7, new CompletableFuture<>(), Duration.ofMillis(100)));
+	}
+
+	@Test
+	void noMasterIsStalledWhileAnotherBusyMasterIsAsSilent() {
+		// Two masters, both with calls in flight for 50 ms and no answer: this process
+		// (a pause, a starved CPU) is the likelier cause, so callers wait their timeout.
+		ClusterTopology topology = new ClusterTopology();
+		topology.update(List.of(master("a", 0, 99), master("b", 100, 199)));
+		SlotHealth health = new SlotHealth(Duration.ofSeconds(30), Clock.systemUTC(), topology);
+		SlotGuard guard = new SlotGuard(health, new StallDetection(true, Duration.ofMillis(20), 10));
+		NodeActivity a = topology.activityOf(7);
+		NodeActivity b = topology.activityOf(150);
+		long now = System.nanoTime();
+		for (NodeActivity node : List.of(a, b)) {
+			node.answered(node.begin(now - 2 * MS), now - MS);
+			node.begin(now - 50 * MS);
+		}
+		assertThatExceptionOfType(java.util.concurrent.TimeoutException.class)
+			.isThrownBy(() -> guard.await(7, new CompletableFuture<>(), Duration.ofMillis(100)));
+		assertThat(health.isSuspect(7)).isFalse();
+		// b answers: it is a alone that is silent.
+		b.answered(System.nanoTime() - MS, System.nanoTime());
+		assertThatExceptionOfType(SlotStalledException.class)
+			.isThrownBy(() -> guard.await(7, new CompletableFuture<>(), Duration.ofSeconds(30)));
+	}
+
+	private static RedisClusterNode master(String id, int from, int to) {
+		RedisClusterNode node = new RedisClusterNode();
+		node.setNodeId(id);
+		node.setFlags(Set.of(RedisClusterNode.NodeFlag.UPSTREAM));
+		node.setSlots(IntStream.rangeClosed(from, to).boxed().toList());
+		return node;
 	}
 
 	private void answeredOnceIn(long nanos) {
