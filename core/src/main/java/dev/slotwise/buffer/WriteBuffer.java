@@ -34,6 +34,7 @@ import dev.slotwise.cluster.SlotCall;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.SharedCommands;
 import dev.slotwise.support.PeriodicTask;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -99,6 +100,8 @@ public class WriteBuffer implements SmartLifecycle {
 
 	private final RedisConnectionFactory connectionFactory;
 
+	private final SharedCommands commands;
+
 	private final ClusterKeys keys;
 
 	private final SlotGuard guard;
@@ -157,6 +160,7 @@ public class WriteBuffer implements SmartLifecycle {
 	public WriteBuffer(RedisConnectionFactory connectionFactory, ClusterKeys keys, SlotGuard guard,
 			WriteBufferSettings settings, Clock clock, @Nullable WriteBufferJournal journal) {
 		this.connectionFactory = connectionFactory;
+		this.commands = new SharedCommands(connectionFactory);
 		this.keys = keys;
 		this.guard = guard;
 		this.settings = settings;
@@ -407,28 +411,12 @@ public class WriteBuffer implements SmartLifecycle {
 			applyAndWaitCommandTimeout(write);
 			return;
 		}
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = LettuceCommands.async(connection);
-			CompletableFuture<?> reply;
-			byte[] value = write.value();
-			if (write.isPrefixDelete()) {
-				reply = this.sender.deletePrefix(commands, write.key());
-			}
-			else if (value == null) {
-				reply = commands.del(write.key()).toCompletableFuture();
-			}
-			else {
-				SetArgs args = new SetArgs();
-				long ttl = (write.deadline() == 0) ? 0 : write.deadline() - this.clock.millis();
-				if (ttl > 0) {
-					args.px(ttl);
-				}
-				if (write.isFill()) {
-					args.nx();
-				}
-				reply = commands.set(write.key(), value, args).toCompletableFuture();
-			}
-			this.guard.await(slot, reply, timeout);
+		this.commands.apply((commands) -> awaitWrite(slot, send(commands, write), timeout));
+	}
+
+	private @Nullable Object awaitWrite(int slot, CompletableFuture<?> reply, Duration timeout) {
+		try {
+			return this.guard.await(slot, reply, timeout);
 		}
 		catch (TimeoutException ex) {
 			throw new RedisCommandTimeoutException("A direct write got no answer within the write timeout " + timeout);
@@ -441,6 +429,25 @@ public class WriteBuffer implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 			throw new RedisCommandInterruptedException(ex);
 		}
+	}
+
+	private CompletableFuture<?> send(RedisClusterAsyncCommands<byte[], byte[]> commands, BufferedWrite write) {
+		byte[] value = write.value();
+		if (write.isPrefixDelete()) {
+			return this.sender.deletePrefix(commands, write.key());
+		}
+		if (value == null) {
+			return commands.del(write.key()).toCompletableFuture();
+		}
+		SetArgs args = new SetArgs();
+		long ttl = (write.deadline() == 0) ? 0 : write.deadline() - this.clock.millis();
+		if (ttl > 0) {
+			args.px(ttl);
+		}
+		if (write.isFill()) {
+			args.nx();
+		}
+		return commands.set(write.key(), value, args).toCompletableFuture();
 	}
 
 	private void applyAndWaitCommandTimeout(BufferedWrite write) {

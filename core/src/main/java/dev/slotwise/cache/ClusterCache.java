@@ -42,7 +42,7 @@ import dev.slotwise.cluster.SlotCall;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.key.TaggedKey;
-import dev.slotwise.support.LettuceCommands;
+import dev.slotwise.support.SharedCommands;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
@@ -100,6 +100,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	private final RedisConnectionFactory connectionFactory;
 
+	private final SharedCommands commands;
+
 	private final WriteBuffer writeBuffer;
 
 	private final SlotGuard guard;
@@ -145,6 +147,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		this.name = name;
 		this.settings = settings;
 		this.connectionFactory = connectionFactory;
+		this.commands = new SharedCommands(connectionFactory);
 		this.writeBuffer = writeBuffer;
 		this.guard = guard;
 		this.keys = keys;
@@ -216,11 +219,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			return new Read((pending.value() != null) ? decode(redisKey, pending.value()) : null, false, at);
 		}
 		int slot = this.keys.slot(raw);
-		SlotCall<byte[]> call = this.guard.call(slot, () -> {
-			try (RedisConnection connection = this.connectionFactory.getConnection()) {
-				return get(connection, slot, raw);
-			}
-		});
+		SlotCall<byte[]> call = this.guard.call(slot, () -> get(slot, raw));
 		if (call.throwIfRefused().unavailable()) {
 			return new Read(degraded(redisKey), false, at);
 		}
@@ -236,11 +235,16 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 * of milliseconds, not for the command timeout, so callers do not pile up on it while
 	 * other slots starve. The command itself stays in flight until the command timeout.
 	 */
-	private byte @Nullable [] get(RedisConnection connection, int slot, byte[] key) {
+	private byte @Nullable [] get(int slot, byte[] key) {
 		if (this.settings.readTimeout().isZero()) {
-			return connection.stringCommands().get(key);
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				return connection.stringCommands().get(key);
+			}
 		}
-		RedisFuture<byte[]> reply = LettuceCommands.async(connection).get(key);
+		return this.commands.apply((commands) -> awaitGet(slot, key, commands.get(key)));
+	}
+
+	private byte @Nullable [] awaitGet(int slot, byte[] key, RedisFuture<byte[]> reply) {
 		try {
 			return this.guard.await(slot, reply.toCompletableFuture(), this.settings.readTimeout());
 		}

@@ -15,8 +15,8 @@
  */
 /**
  * Small pieces every capability shares: the one way to reach Lettuce's native cluster
- * commands, the one way to read a node's {@code INFO}, and the runner of background
- * schedulers.
+ * commands (and to keep the shared connection's, off the request path's wrapper), the one
+ * way to read a node's {@code INFO}, and the runner of background schedulers.
  */
 @NullMarked
 package dev.slotwise.support;

@@ -1,0 +1,82 @@
+/*
+ * Copyright 2026 the Slotwise authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package dev.slotwise.support;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The native async cluster commands of a connection factory, for callers on the request
+ * path. Spring Data's {@code getConnection()} builds a connection wrapper for every call
+ * (with a logger lookup); when the factory shares one native connection, as it does by
+ * default (and does not validate it on every use), the wrapper adds nothing, so the
+ * shared connection's commands are kept and used directly until that connection closes (a
+ * factory reset or stop), then fetched again. A factory that hands out dedicated
+ * connections gets one per call, closed after it, as before.
+ *
+ * <p>
+ * Thread-safe.
+ */
+public final class SharedCommands {
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private volatile @Nullable RedisAdvancedClusterAsyncCommands<byte[], byte[]> shared;
+
+	/**
+	 * Create the commands of a connection factory.
+	 * @param connectionFactory a Lettuce cluster connection factory
+	 */
+	public SharedCommands(RedisConnectionFactory connectionFactory) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+	}
+
+	/**
+	 * Run an action with the commands. It must finish with the commands (wait for the
+	 * replies it needs) before it returns: a dedicated connection is closed then.
+	 * @param <T> the action's result
+	 * @param action the action
+	 * @return its result
+	 * @throws IllegalStateException if the factory's connections are not Lettuce cluster
+	 * connections
+	 */
+	public <T> T apply(Function<RedisAdvancedClusterAsyncCommands<byte[], byte[]>, T> action) {
+		RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands = this.shared;
+		if (commands != null && commands.getStatefulConnection().isOpen()) {
+			return action.apply(commands);
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			commands = LettuceCommands.async(connection);
+			this.shared = sharesNativeConnection() ? commands : null;
+			return action.apply(commands);
+		}
+	}
+
+	private boolean sharesNativeConnection() {
+		// A factory that validates its shared connection on every use keeps doing so.
+		return this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection()
+				&& !lettuce.getValidateConnection();
+	}
+
+}
