@@ -136,6 +136,16 @@ public final class RateLimitScripts {
 	}
 
 	/**
+	 * Whether an algorithm's script is the one Slotwise ships (same SHA-1), which answers
+	 * for several permits at once ({@code ARGV[4]}).
+	 * @param algorithm the algorithm
+	 * @return whether its script is Slotwise's
+	 */
+	boolean isShipped(RateLimit.Algorithm algorithm) {
+		return get(algorithm).getSha1().equals(DEFAULTS.get(algorithm).getSha1());
+	}
+
+	/**
 	 * An algorithm as text for messages: {@code token-bucket}.
 	 * @param algorithm the algorithm
 	 * @return its name in lower case, words joined by hyphens
