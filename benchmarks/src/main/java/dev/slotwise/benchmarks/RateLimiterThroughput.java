@@ -32,6 +32,7 @@ import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimitScripts;
 import dev.slotwise.ratelimit.RateLimiter;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
@@ -61,8 +62,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * and off.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.RateLimiterThroughput [seconds] [threads] [rounds]
+ * java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.RateLimiterThroughput [seconds] [threads] [rounds] [only]
  * </pre>
+ *
+ * {@code only}, for profiling one workload at a time, is a comma-separated list of
+ * workload name prefixes such as {@code spread/baseline} or {@code hot/}.
  */
 public final class RateLimiterThroughput {
 
@@ -78,6 +82,7 @@ public final class RateLimiterThroughput {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 8;
 		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
+		List<String> only = (args.length > 3) ? List.of(args[3].split(",")) : List.of();
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(
 					new RedisClusterConfiguration(cluster.seedAddresses()));
@@ -91,27 +96,36 @@ public final class RateLimiterThroughput {
 			limits.put("sliding-window", RateLimit.slidingWindow(1_000_000, Duration.ofSeconds(60)));
 			limits.put("token-bucket", RateLimit.tokenBucket(1_000_000, Duration.ofSeconds(60), 1_000_000));
 			limits.put("gcra", RateLimit.gcra(1_000_000, Duration.ofSeconds(60), 1_000_000));
-			RateLimiter limiter = new RateLimiter(new StringRedisTemplate(factory), new ClusterKeys(), limits,
-					FailureMode.DENY,
-					new SlotGuard(new SlotHealth(SlotHealth.DEFAULT_PROBE_INTERVAL, Clock.systemUTC())), "bench",
-					Clock.systemUTC());
+			Map<String, RateLimiter> limiters = new LinkedHashMap<>();
+			for (boolean coalesce : new boolean[] { true, false }) {
+				limiters.put(coalesce ? "" : " coalesce=off",
+						new RateLimiter(new StringRedisTemplate(factory), new ClusterKeys(), limits, FailureMode.DENY,
+								new SlotGuard(new SlotHealth(SlotHealth.DEFAULT_PROBE_INTERVAL, Clock.systemUTC())),
+								"bench", Clock.systemUTC(), RateLimitScripts.defaults(), coalesce));
+			}
 			Baseline baseline = new Baseline(cluster, connection.sync());
 			System.out.printf(Locale.ROOT,
 					"Rate limiter throughput, %d threads, %d s per run, %d rounds, a local 3+3 cluster%n"
 							+ "baseline: plain Lettuce (sync, one shared cluster connection) EVALSHA \"%s\"%n",
 					threads, seconds, rounds, BASELINE_SCRIPT);
-			List<Workload> workloads = workloads(limiter, limits, baseline);
+			List<Workload> workloads = workloads(limiters, limits, baseline).stream()
+				.filter((workload) -> only.isEmpty() || only.stream().anyMatch(workload.name()::startsWith))
+				.toList();
 			for (Workload workload : workloads) {
 				// Warm-up pass: JIT, connections and scripts, not measured.
-				run(workload.decider(-1), threads, 1);
+				run(workload.decider(-1 - workloads.indexOf(workload)), threads, 1);
 			}
 			Map<String, List<Double>> rates = new LinkedHashMap<>();
 			for (int round = 0; round < rounds; round++) {
 				System.out.printf(Locale.ROOT, "round %d%n", round + 1);
 				for (Workload workload : workloads) {
-					double perSecond = run(workload.decider(round), threads, seconds);
-					rates.computeIfAbsent(workload.name(), (name) -> new ArrayList<>()).add(perSecond);
-					System.out.printf(Locale.ROOT, "  %-34s %,10.0f calls/s%n", workload.name(), perSecond);
+					long callsBefore = scriptCalls(limiters);
+					Run run = run(workload.decider(round), threads, seconds);
+					long calls = scriptCalls(limiters) - callsBefore;
+					rates.computeIfAbsent(workload.name(), (name) -> new ArrayList<>()).add(run.perSecond());
+					System.out.printf(Locale.ROOT, "  %-34s %,10.0f calls/s%s%n", workload.name(), run.perSecond(),
+							(calls > 0) ? String.format(Locale.ROOT, " (%.1f decisions per script call)",
+									(double) run.calls() / calls) : "");
 				}
 			}
 			summary(workloads, rates, rounds);
@@ -121,28 +135,37 @@ public final class RateLimiterThroughput {
 		}
 	}
 
-	private static List<Workload> workloads(RateLimiter limiter, Map<String, RateLimit> limits, Baseline baseline) {
+	private static long scriptCalls(Map<String, RateLimiter> limiters) {
+		return limiters.values().stream().mapToLong(RateLimiter::scriptCalls).sum();
+	}
+
+	private static List<Workload> workloads(Map<String, RateLimiter> limiters, Map<String, RateLimit> limits,
+			Baseline baseline) {
 		String[] subjects = new String[SUBJECTS];
 		for (int i = 0; i < SUBJECTS; i++) {
 			subjects[i] = "subject-" + i;
 		}
 		List<Workload> workloads = new ArrayList<>();
-		workloads.add(new Workload("spread baseline", null, (round) -> baseline::spread));
-		for (String name : limits.keySet()) {
-			workloads.add(new Workload("spread " + name, "spread baseline",
-					(round) -> (i) -> limiter.tryAcquire(subjects[i % SUBJECTS], name)));
-		}
-		workloads.add(new Workload("hot baseline", null, (round) -> {
+		workloads.add(new Workload("spread/baseline", null, (round) -> baseline::spread));
+		limiters.forEach((variant, limiter) -> {
+			for (String name : limits.keySet()) {
+				workloads.add(new Workload("spread/" + name + variant, "spread/baseline",
+						(round) -> (i) -> limiter.tryAcquire(subjects[i % SUBJECTS], name)));
+			}
+		});
+		workloads.add(new Workload("hot/baseline", null, (round) -> {
 			String key = "baseline:{hot-" + round + "}:n";
 			return (i) -> baseline.call(key);
 		}));
-		for (String name : limits.keySet()) {
-			workloads.add(new Workload("hot " + name, "hot baseline", (round) -> {
-				// A subject of its own per round: each run starts with a full limit.
-				String subject = "hot-" + round;
-				return (i) -> limiter.tryAcquire(subject, name);
-			}));
-		}
+		limiters.forEach((variant, limiter) -> {
+			for (String name : limits.keySet()) {
+				workloads.add(new Workload("hot/" + name + variant, "hot/baseline", (round) -> {
+					// A subject of its own per run: each starts with a full limit.
+					String subject = "hot-" + round + variant;
+					return (i) -> limiter.tryAcquire(subject, name);
+				}));
+			}
+		});
 		return workloads;
 	}
 
@@ -150,7 +173,7 @@ public final class RateLimiterThroughput {
 		System.out.printf(Locale.ROOT, "median over %d rounds (ratio: to the baseline of the same round)%n", rounds);
 		for (Workload workload : workloads) {
 			List<Double> own = rates.get(workload.name());
-			if (workload.baseline() == null) {
+			if (workload.baseline() == null || !rates.containsKey(workload.baseline())) {
 				System.out.printf(Locale.ROOT, "  %-34s %,10.0f calls/s%n", workload.name(), median(own));
 				continue;
 			}
@@ -172,7 +195,7 @@ public final class RateLimiterThroughput {
 		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
-	private static double run(Decider decider, int threads, int seconds) throws Exception {
+	private static Run run(Decider decider, int threads, int seconds) throws Exception {
 		LongAdder calls = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
 		List<Thread> workers = new ArrayList<>();
@@ -193,7 +216,12 @@ public final class RateLimiterThroughput {
 		for (Thread worker : workers) {
 			worker.join();
 		}
-		return calls.sum() / (Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+		return new Run(calls.sum(), calls.sum() / (Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0));
+	}
+
+	/** What a run did: its calls, and their rate. */
+	private record Run(long calls, double perSecond) {
+
 	}
 
 	/** One call of a workload; {@code i} cycles through the thread's lane. */
