@@ -16,41 +16,64 @@
 
 package dev.slotwise.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimitScripts;
 import dev.slotwise.ratelimit.RateLimiter;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Decisions per second for each rate-limit algorithm on a local 3+3 cluster, next to
- * {@code redis-benchmark} running {@code EVALSHA} of a trivial script against one master
- * in the same run (the ceiling for one script call per decision).
+ * Decisions per second for each rate-limit algorithm on a local 3+3 cluster, as a ratio
+ * to a fair baseline measured in the same JVM, with the same threads, in the same run: a
+ * plain Lettuce {@link RedisClusterClient} (its own client, one shared stateful cluster
+ * connection, the sync API) running {@code EVALSHA} of {@value #BASELINE_SCRIPT} over
+ * keys with the same hash tags as the limiter's. The baseline and the algorithms take
+ * turns, round after round; the summary gives each algorithm's median ratio.
+ *
+ * <p>
+ * Two workloads: {@code spread}, the threads cycling over 1,000 subjects (about a third
+ * of them on each master), and {@code hot}, every thread on one subject, where coalescing
+ * (concurrent decisions for one subject and limit sent as one script call) is measured on
+ * and off.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.RateLimiterThroughput [seconds] [threads]
+ * java -cp benchmarks/target/benchmarks.jar dev.slotwise.benchmarks.RateLimiterThroughput [seconds] [threads] [rounds] [only]
  * </pre>
+ *
+ * {@code only}, for profiling one workload at a time, is a comma-separated list of
+ * workload name prefixes such as {@code spread/baseline} or {@code hot/}.
  */
 public final class RateLimiterThroughput {
+
+	/** The baseline's script: one key, one command, an integer reply. */
+	static final String BASELINE_SCRIPT = "return redis.call('INCR', KEYS[1])";
+
+	private static final int SUBJECTS = 1000;
 
 	private RateLimiterThroughput() {
 	}
@@ -58,51 +81,130 @@ public final class RateLimiterThroughput {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 8;
+		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
+		List<String> only = (args.length > 3) ? List.of(args[3].split(",")) : List.of();
 		try (LocalRedisCluster cluster = LocalRedisCluster.builder().masters(3).replicasPerMaster(1).start()) {
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(
 					new RedisClusterConfiguration(cluster.seedAddresses()));
 			factory.afterPropertiesSet();
 			factory.start();
+			RedisClusterClient client = RedisClusterClient.create(
+					cluster.seedAddresses().stream().map((address) -> RedisURI.create("redis://" + address)).toList());
+			StatefulRedisClusterConnection<String, String> connection = client.connect();
 			Map<String, RateLimit> limits = new LinkedHashMap<>();
 			limits.put("fixed-window", RateLimit.fixedWindow(1_000_000, Duration.ofSeconds(60)));
 			limits.put("sliding-window", RateLimit.slidingWindow(1_000_000, Duration.ofSeconds(60)));
 			limits.put("token-bucket", RateLimit.tokenBucket(1_000_000, Duration.ofSeconds(60), 1_000_000));
 			limits.put("gcra", RateLimit.gcra(1_000_000, Duration.ofSeconds(60), 1_000_000));
-			RateLimiter limiter = new RateLimiter(new StringRedisTemplate(factory), new ClusterKeys(), limits,
-					FailureMode.DENY,
-					new SlotGuard(new SlotHealth(SlotHealth.DEFAULT_PROBE_INTERVAL, Clock.systemUTC())), "bench",
-					Clock.systemUTC());
-			System.out.printf(
-					"Rate limiter throughput, %d threads, %d s per algorithm, 1,000 subjects over 3 masters%n", threads,
-					seconds);
-			String baseline = redisBenchmark(cluster, threads, seconds);
-			for (String name : limits.keySet()) {
-				// Warm-up pass: JIT and connections, not measured.
-				run(limiter, name, threads, 1);
+			Map<String, RateLimiter> limiters = new LinkedHashMap<>();
+			for (boolean coalesce : new boolean[] { true, false }) {
+				limiters.put(coalesce ? "" : " coalesce=off",
+						new RateLimiter(new StringRedisTemplate(factory), new ClusterKeys(), limits, FailureMode.DENY,
+								new SlotGuard(new SlotHealth(SlotHealth.DEFAULT_PROBE_INTERVAL, Clock.systemUTC())),
+								"bench", Clock.systemUTC(), RateLimitScripts.defaults(), coalesce));
 			}
-			for (String name : limits.keySet()) {
-				double perSecond = run(limiter, name, threads, seconds);
-				System.out.printf("  %-15s %,10.0f decisions/s%n", name, perSecond);
+			Baseline baseline = new Baseline(cluster, connection.sync());
+			System.out.printf(Locale.ROOT,
+					"Rate limiter throughput, %d threads, %d s per run, %d rounds, a local 3+3 cluster%n"
+							+ "baseline: plain Lettuce (sync, one shared cluster connection) EVALSHA \"%s\"%n",
+					threads, seconds, rounds, BASELINE_SCRIPT);
+			List<Workload> workloads = workloads(limiters, limits, baseline).stream()
+				.filter((workload) -> only.isEmpty() || only.stream().anyMatch(workload.name()::startsWith))
+				.toList();
+			for (Workload workload : workloads) {
+				// Warm-up pass: JIT, connections and scripts, not measured.
+				run(workload.decider(-1 - workloads.indexOf(workload)), threads, 1);
 			}
-			System.out.println("  redis-benchmark EVALSHA (one master, same run): " + baseline);
+			Map<String, List<Double>> rates = new LinkedHashMap<>();
+			for (int round = 0; round < rounds; round++) {
+				System.out.printf(Locale.ROOT, "round %d%n", round + 1);
+				for (Workload workload : workloads) {
+					long callsBefore = scriptCalls(limiters);
+					Run run = run(workload.decider(round), threads, seconds);
+					long calls = scriptCalls(limiters) - callsBefore;
+					rates.computeIfAbsent(workload.name(), (name) -> new ArrayList<>()).add(run.perSecond());
+					System.out.printf(Locale.ROOT, "  %-34s %,10.0f calls/s%s%n", workload.name(), run.perSecond(),
+							(calls > 0) ? String.format(Locale.ROOT, " (%.1f decisions per script call)",
+									(double) run.calls() / calls) : "");
+				}
+			}
+			summary(workloads, rates, rounds);
+			connection.close();
+			client.shutdown();
 			factory.destroy();
 		}
 	}
 
-	private static double run(RateLimiter limiter, String name, int threads, int seconds) throws Exception {
-		// Warm up: loads the script on every master.
-		for (int i = 0; i < 1000; i++) {
-			limiter.tryAcquire("subject-" + (i % 1000), name);
+	private static long scriptCalls(Map<String, RateLimiter> limiters) {
+		return limiters.values().stream().mapToLong(RateLimiter::scriptCalls).sum();
+	}
+
+	private static List<Workload> workloads(Map<String, RateLimiter> limiters, Map<String, RateLimit> limits,
+			Baseline baseline) {
+		String[] subjects = new String[SUBJECTS];
+		for (int i = 0; i < SUBJECTS; i++) {
+			subjects[i] = "subject-" + i;
 		}
-		LongAdder decisions = new LongAdder();
+		List<Workload> workloads = new ArrayList<>();
+		workloads.add(new Workload("spread/baseline", null, (round) -> baseline::spread));
+		limiters.forEach((variant, limiter) -> {
+			for (String name : limits.keySet()) {
+				workloads.add(new Workload("spread/" + name + variant, "spread/baseline",
+						(round) -> (i) -> limiter.tryAcquire(subjects[i % SUBJECTS], name)));
+			}
+		});
+		workloads.add(new Workload("hot/baseline", null, (round) -> {
+			String key = "baseline:{hot-" + round + "}:n";
+			return (i) -> baseline.call(key);
+		}));
+		limiters.forEach((variant, limiter) -> {
+			for (String name : limits.keySet()) {
+				workloads.add(new Workload("hot/" + name + variant, "hot/baseline", (round) -> {
+					// A subject of its own per run: each starts with a full limit.
+					String subject = "hot-" + round + variant;
+					return (i) -> limiter.tryAcquire(subject, name);
+				}));
+			}
+		});
+		return workloads;
+	}
+
+	private static void summary(List<Workload> workloads, Map<String, List<Double>> rates, int rounds) {
+		System.out.printf(Locale.ROOT, "median over %d rounds (ratio: to the baseline of the same round)%n", rounds);
+		for (Workload workload : workloads) {
+			List<Double> own = rates.get(workload.name());
+			if (workload.baseline() == null || !rates.containsKey(workload.baseline())) {
+				System.out.printf(Locale.ROOT, "  %-34s %,10.0f calls/s%n", workload.name(), median(own));
+				continue;
+			}
+			List<Double> base = rates.get(workload.baseline());
+			List<Double> ratios = new ArrayList<>();
+			for (int round = 0; round < rounds; round++) {
+				ratios.add(own.get(round) / base.get(round));
+			}
+			System.out.printf(Locale.ROOT, "  %-34s %,10.0f decisions/s  %.2f of baseline (rounds %.2f-%.2f)%n",
+					workload.name(), median(own), median(ratios),
+					ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+					ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+		}
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+	}
+
+	private static Run run(Decider decider, int threads, int seconds) throws Exception {
+		LongAdder calls = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
 		List<Thread> workers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			int lane = t;
 			Thread worker = new Thread(() -> {
 				for (int i = lane; running.get(); i += threads) {
-					limiter.tryAcquire("subject-" + (i % 1000), name);
-					decisions.increment();
+					decider.decide(i);
+					calls.increment();
 				}
 			});
 			worker.start();
@@ -114,43 +216,65 @@ public final class RateLimiterThroughput {
 		for (Thread worker : workers) {
 			worker.join();
 		}
-		return decisions.sum() / (Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0);
+		return new Run(calls.sum(), calls.sum() / (Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0));
 	}
 
-	private static String redisBenchmark(LocalRedisCluster cluster, int clients, int seconds) {
-		ClusterNode master = cluster.masters().get(0);
-		String sha = cluster.call(master, (commands) -> commands.scriptLoad("return redis.call('INCR', KEYS[1])"));
-		String key = keyOn(cluster, master);
-		try {
-			Process process = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p",
-					Integer.toString(master.port()), "-c", Integer.toString(clients), "-n",
-					Integer.toString(40_000 * seconds), "-q", "EVALSHA", sha, "1", key)
-				.redirectErrorStream(true)
-				.start();
-			StringBuilder output = new StringBuilder();
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					int last = line.lastIndexOf('\r');
-					output.setLength(0);
-					output.append((last >= 0) ? line.substring(last + 1) : line);
-				}
-			}
-			process.waitFor();
-			return output.toString().trim();
-		}
-		catch (Exception ex) {
-			return "not measured (" + ex.getMessage() + "; install redis-tools)";
-		}
+	/** What a run did: its calls, and their rate. */
+	private record Run(long calls, double perSecond) {
+
 	}
 
-	private static String keyOn(LocalRedisCluster cluster, ClusterNode master) {
-		for (int i = 0;; i++) {
-			if (cluster.masterForKey("bench:" + i).equals(master)) {
-				return "bench:" + i;
+	/** One call of a workload; {@code i} cycles through the thread's lane. */
+	@FunctionalInterface
+	private interface Decider {
+
+		void decide(int i);
+
+	}
+
+	/**
+	 * A measured workload: its name, the name of the baseline its ratio is taken to, and
+	 * its calls for a round.
+	 */
+	private record Workload(String name, @Nullable String baseline, IntFunction<Decider> deciders) {
+
+		Decider decider(int round) {
+			return this.deciders.apply(round);
+		}
+
+	}
+
+	/**
+	 * The fair baseline: a plain Lettuce sync cluster connection, {@code EVALSHA} of a
+	 * trivial one-key script, on keys hashed by the limiter's subjects.
+	 */
+	private static final class Baseline {
+
+		private final RedisAdvancedClusterCommands<String, String> commands;
+
+		private final String sha;
+
+		private final String[] keys = new String[SUBJECTS];
+
+		Baseline(LocalRedisCluster cluster, RedisAdvancedClusterCommands<String, String> commands) {
+			this.commands = commands;
+			for (ClusterNode master : cluster.masters()) {
+				cluster.call(master, (node) -> node.scriptLoad(BASELINE_SCRIPT));
+			}
+			this.sha = commands.digest(BASELINE_SCRIPT);
+			for (int i = 0; i < SUBJECTS; i++) {
+				this.keys[i] = "baseline:{subject-" + i + "}:n";
 			}
 		}
+
+		void spread(int i) {
+			call(this.keys[i % SUBJECTS]);
+		}
+
+		void call(String key) {
+			this.commands.evalsha(this.sha, ScriptOutputType.INTEGER, key);
+		}
+
 	}
 
 }

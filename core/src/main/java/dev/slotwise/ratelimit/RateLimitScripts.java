@@ -40,11 +40,16 @@ import org.springframework.data.redis.core.script.RedisScript;
  * for a fixed window also {@code KEYS[2]}, the subject's optional quota. Every key shares
  * the subject's hash tag.</li>
  * <li>{@code ARGV[1]}: permits; {@code ARGV[2]}: the window in milliseconds;
- * {@code ARGV[3]}: the burst.</li>
+ * {@code ARGV[3]}: the burst; {@code ARGV[4]}: the permits asked, always 1 for a
+ * replacement.</li>
  * <li>The reply: {@code {allowed (1 or 0), remaining, retry after ms, reset after ms,
  * limit}}.</li>
  * </ul>
- * Replacements run like the scripts they replace, through
+ * The scripts Slotwise ships also answer for several permits at once: asked for
+ * {@code n}, they grant as many as fit and answer that number first, which lets the
+ * {@link RateLimiter} coalesce concurrent decisions for one subject into one call. A
+ * replacement is never asked for more than one, so a script written before
+ * {@code ARGV[4]} keeps working. Replacements run like the scripts they replace, through
  * {@link dev.slotwise.support.ScriptRunner}: keys that span slots stop the run with a
  * {@link dev.slotwise.key.CrossSlotException} before anything is sent.
  */
@@ -133,6 +138,16 @@ public final class RateLimitScripts {
 	 */
 	public RedisScript<List> get(RateLimit.Algorithm algorithm) {
 		return this.scripts.get(Objects.requireNonNull(algorithm, "algorithm must not be null"));
+	}
+
+	/**
+	 * Whether an algorithm's script is the one Slotwise ships (same SHA-1), which answers
+	 * for several permits at once ({@code ARGV[4]}).
+	 * @param algorithm the algorithm
+	 * @return whether its script is Slotwise's
+	 */
+	boolean isShipped(RateLimit.Algorithm algorithm) {
+		return get(algorithm).getSha1().equals(DEFAULTS.get(algorithm).getSha1());
 	}
 
 	/**

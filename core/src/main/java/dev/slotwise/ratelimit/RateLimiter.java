@@ -22,11 +22,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -36,14 +39,12 @@ import dev.slotwise.cluster.OutageReason;
 import dev.slotwise.cluster.SlotCall;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.key.ClusterKeys;
-import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.ScriptRunner;
+import dev.slotwise.support.SharedCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -57,16 +58,35 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@link RateLimitScripts}: the ones Slotwise ships, or an application's replacements.
  *
  * <p>
+ * <b>Coalescing.</b> Concurrent decisions for the same subject under the same limit in
+ * this instance share one script call that asks for as many permits as there are callers
+ * (as Bucket4j batches): a caller that finds no call in flight for its subject and limit
+ * sends at once, asking for one permit, so a lone caller waits for nothing more; callers
+ * that arrive while a call is in flight queue, and when it completes they go together in
+ * the next call. The script grants as many of the permits asked as fit, and the callers
+ * get them in the order they arrived: the count stays exact, as if each had asked alone.
+ * When Redis cannot answer that call, the failure mode decides for every caller of it.
+ * Only the scripts Slotwise ships answer for several permits; a replacement script is
+ * called once per decision, asked for one permit. Off with
+ * {@link #RateLimiter(StringRedisTemplate, ClusterKeys, Map, FailureMode, SlotGuard, String, Clock, RateLimitScripts, boolean)}.
+ *
+ * <p>
  * When Redis cannot answer, the {@link FailureMode} decides, and the decision is marked
  * {@link RateLimitDecision#degraded() degraded}.
  */
+@SuppressWarnings("rawtypes")
 public class RateLimiter {
+
+	/** Whether concurrent decisions for one subject and limit share a script call. */
+	public static final boolean DEFAULT_COALESCE = true;
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
+	private static final byte[] ONE = bytes("1");
+
 	private final StringRedisTemplate redis;
 
-	private final RedisConnectionFactory connectionFactory;
+	private final SharedCommands commands;
 
 	private final ScriptRunner runner;
 
@@ -76,6 +96,12 @@ public class RateLimiter {
 
 	private final Map<String, RateLimit> limits;
 
+	/** The plan of each named limit, made once. */
+	private final Map<String, Plan> plans;
+
+	/** Each algorithm's script, read once ({@link ScriptRunner#fixed}). */
+	private final Map<RateLimit.Algorithm, RedisScript<List>> fixedScripts = new EnumMap<>(RateLimit.Algorithm.class);
+
 	private final FailureMode failureMode;
 
 	private final SlotGuard guard;
@@ -84,12 +110,19 @@ public class RateLimiter {
 
 	private final Clock clock;
 
+	private final boolean coalesce;
+
+	/** The subjects and limits with a call in flight, when coalescing. */
+	private final ConcurrentHashMap<LaneKey, Lane> lanes = new ConcurrentHashMap<>();
+
 	private final Cache<String, LocalWindow> local = Caffeine.newBuilder()
 		.maximumSize(100_000)
 		.expireAfterAccess(10, TimeUnit.MINUTES)
 		.build();
 
 	private final Map<Outcome, LongAdder> decisions = new EnumMap<>(Outcome.class);
+
+	private final LongAdder scriptCalls = new LongAdder();
 
 	private volatile boolean degradedLogged;
 
@@ -123,8 +156,29 @@ public class RateLimiter {
 	 */
 	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
 			FailureMode failureMode, SlotGuard guard, String keyPrefix, Clock clock, RateLimitScripts scripts) {
+		this(redis, keys, limits, failureMode, guard, keyPrefix, clock, scripts, DEFAULT_COALESCE);
+	}
+
+	/**
+	 * Create a limiter with its own scripts, coalescing or not.
+	 * @param redis a template on the cluster connection
+	 * @param keys slot computation
+	 * @param limits the named limits
+	 * @param failureMode what to decide when Redis cannot answer
+	 * @param guard the failure protocol: a failing slot is decided by the failure mode
+	 * without waiting for a timeout
+	 * @param keyPrefix the namespace of the limiter's keys
+	 * @param clock the clock of the local fallback
+	 * @param scripts the script of each algorithm
+	 * @param coalesce whether concurrent decisions for one subject and limit share one
+	 * script call (scripts Slotwise ships only); {@code false} sends one call per
+	 * decision
+	 */
+	public RateLimiter(StringRedisTemplate redis, ClusterKeys keys, Map<String, RateLimit> limits,
+			FailureMode failureMode, SlotGuard guard, String keyPrefix, Clock clock, RateLimitScripts scripts,
+			boolean coalesce) {
 		this.redis = redis;
-		this.connectionFactory = redis.getRequiredConnectionFactory();
+		this.commands = new SharedCommands(redis.getRequiredConnectionFactory());
 		this.runner = new ScriptRunner(keys);
 		this.scripts = Objects.requireNonNull(scripts, "scripts must not be null");
 		this.keys = keys;
@@ -133,6 +187,13 @@ public class RateLimiter {
 		this.guard = Objects.requireNonNull(guard, "guard must not be null");
 		this.keyPrefix = keyPrefix;
 		this.clock = clock;
+		this.coalesce = coalesce;
+		for (RateLimit.Algorithm algorithm : RateLimit.Algorithm.values()) {
+			this.fixedScripts.put(algorithm, ScriptRunner.fixed(scripts.get(algorithm)));
+		}
+		Map<String, Plan> plans = new HashMap<>();
+		this.limits.forEach((name, limit) -> plans.put(name, plan(name, limit)));
+		this.plans = Map.copyOf(plans);
 		for (Outcome outcome : Outcome.values()) {
 			this.decisions.put(outcome, new LongAdder());
 		}
@@ -146,12 +207,12 @@ public class RateLimiter {
 	 * @throws IllegalArgumentException if the limit is unknown or the subject blank
 	 */
 	public RateLimitDecision tryAcquire(String subject, String limitName) {
-		RateLimit limit = this.limits.get(limitName);
-		if (limit == null) {
+		Plan plan = this.plans.get(limitName);
+		if (plan == null) {
 			throw new IllegalArgumentException("Unknown rate limit '" + limitName + "'. Configure it under "
 					+ "slotwise.rate-limit.limits." + limitName + " (known: " + this.limits.keySet() + ")");
 		}
-		return decide(subject, limitName, limit);
+		return decide(subject, plan);
 	}
 
 	/**
@@ -161,8 +222,8 @@ public class RateLimiter {
 	 * @return the decision
 	 */
 	public RateLimitDecision tryAcquire(String subject, RateLimit limit) {
-		return decide(subject, "code:" + limit.algorithm() + ":" + limit.permits() + "/" + limit.window().toMillis()
-				+ "ms:" + limit.burst(), limit);
+		return decide(subject, plan("code:" + limit.algorithm() + ":" + limit.permits() + "/"
+				+ limit.window().toMillis() + "ms:" + limit.burst(), limit));
 	}
 
 	/**
@@ -182,23 +243,23 @@ public class RateLimiter {
 	 */
 	public List<String> keysFor(String subject, String limitName) {
 		RateLimit limit = this.limits.get(limitName);
-		return keysFor(subject, limitName, (limit != null) ? limit.algorithm() : RateLimit.Algorithm.FIXED_WINDOW);
+		RateLimit.Algorithm algorithm = (limit != null) ? limit.algorithm() : RateLimit.Algorithm.FIXED_WINDOW;
+		String tag = tag(subject);
+		return List.of(this.keys.tagged(this.keyPrefix, tag, limitName, code(algorithm)),
+				this.keys.tagged(this.keyPrefix, tag, limitName, "quota"));
 	}
 
 	/**
 	 * The state key names the algorithm: a limit whose algorithm changes in configuration
 	 * starts afresh instead of meeting a key of another type (WRONGTYPE).
 	 */
-	private List<String> keysFor(String subject, String limitName, RateLimit.Algorithm algorithm) {
-		String tag = tag(subject);
-		String code = switch (algorithm) {
+	private static String code(RateLimit.Algorithm algorithm) {
+		return switch (algorithm) {
 			case FIXED_WINDOW -> "fw";
 			case SLIDING_WINDOW -> "sw";
 			case TOKEN_BUCKET -> "tb";
 			case GCRA -> "gcra";
 		};
-		return List.of(this.keys.tagged(this.keyPrefix, tag, limitName, code),
-				this.keys.tagged(this.keyPrefix, tag, limitName, "quota"));
 	}
 
 	/**
@@ -215,39 +276,136 @@ public class RateLimiter {
 		this.redis.opsForValue().set(keysFor(subject, limitName).get(1), Long.toString(permits));
 	}
 
-	private RateLimitDecision decide(String subject, String limitName, RateLimit limit) {
+	/**
+	 * What a decision under a limit needs that does not depend on the subject: made once
+	 * per named limit.
+	 */
+	private Plan plan(String name, RateLimit limit) {
+		RateLimit.Algorithm algorithm = limit.algorithm();
+		return new Plan(name, limit, code(algorithm), this.fixedScripts.get(algorithm),
+				this.coalesce && this.scripts.isShipped(algorithm), bytes(Long.toString(limit.permits())),
+				bytes(Long.toString(limit.window().toMillis())), bytes(Long.toString(limit.burst())));
+	}
+
+	private RateLimitDecision decide(String subject, Plan plan) {
 		if (subject == null || subject.isBlank()) {
-			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + limitName + "')");
+			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + plan.name() + "')");
 		}
-		List<String> keys = keysFor(subject, limitName, limit.algorithm());
-		List<byte[]> scriptKeys = ((limit.algorithm() == RateLimit.Algorithm.FIXED_WINDOW) ? keys : keys.subList(0, 1))
-			.stream()
-			.map(RateLimiter::bytes)
-			.toList();
-		SlotCall<List<?>> call = this.guard.call(this.keys.slot(keys.get(0)),
-				() -> run(this.scripts.get(limit.algorithm()), scriptKeys, limit));
-		if (call.throwIfRefused().unavailable()) {
-			return degraded(subject, limitName, limit, call.reason());
+		if (!plan.coalesced()) {
+			return decision(call(subject, plan, 1), 0, subject, plan);
 		}
-		RateLimitDecision decision = decision(limit.algorithm(), call.value());
-		if (this.degradedLogged) {
-			this.degradedLogged = false;
-			logger.info("Rate limiter: Redis answers again; decisions are exact again");
+		LaneKey key = new LaneKey(plan.name(), subject);
+		while (true) {
+			Lane lane = this.lanes.computeIfAbsent(key, (absent) -> new Lane());
+			Batch batch;
+			Batch previous;
+			int index;
+			synchronized (lane) {
+				if (lane.retired) {
+					continue;
+				}
+				if (lane.current == null) {
+					// Nothing in flight: send at once.
+					batch = new Batch();
+					lane.current = batch;
+					previous = null;
+				}
+				else if (lane.next == null) {
+					// The first to queue leads the next call.
+					batch = new Batch();
+					lane.next = batch;
+					previous = lane.current;
+				}
+				else {
+					batch = lane.next;
+					previous = null;
+				}
+				index = batch.size++;
+			}
+			if (index == 0) {
+				lead(key, lane, batch, previous, subject, plan);
+			}
+			return decision(batch.reply.join(), index, subject, plan);
 		}
-		count(decision.allowed() ? Outcome.ALLOWED : Outcome.DENIED);
-		return decision;
+	}
+
+	/**
+	 * Send a batch's call once the call before it has completed, and hand its reply to
+	 * every caller of the batch.
+	 */
+	private void lead(LaneKey key, Lane lane, Batch batch, @Nullable Batch previous, String subject, Plan plan) {
+		int asked = 1;
+		if (previous != null) {
+			previous.reply.join();
+			synchronized (lane) {
+				// Closed: later callers queue for the call after this one.
+				lane.current = batch;
+				lane.next = null;
+				asked = batch.size;
+			}
+		}
+		Reply reply;
+		try {
+			reply = call(subject, plan, asked);
+		}
+		catch (RuntimeException ex) {
+			finish(key, lane, batch, Reply.failed(ex));
+			throw ex;
+		}
+		catch (Error ex) {
+			finish(key, lane, batch, Reply.failed(new IllegalStateException("The rate-limit call failed", ex)));
+			throw ex;
+		}
+		finish(key, lane, batch, reply);
+	}
+
+	private void finish(LaneKey key, Lane lane, Batch batch, Reply reply) {
+		synchronized (lane) {
+			if (lane.current == batch && lane.next == null) {
+				lane.current = null;
+				lane.retired = true;
+				this.lanes.remove(key, lane);
+			}
+		}
+		batch.reply.complete(reply);
+	}
+
+	/**
+	 * One script call asking for permits, through the failure protocol. A refused command
+	 * or an unreadable reply is a {@link Reply#failed failed} reply, so that every caller
+	 * of a batch sees it.
+	 */
+	private Reply call(String subject, Plan plan, int asked) {
+		String tag = tag(subject);
+		byte[] state = bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), plan.code()));
+		List<byte[]> scriptKeys = (plan.limit().algorithm() == RateLimit.Algorithm.FIXED_WINDOW)
+				? List.of(state, bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), "quota"))) : List.of(state);
+		byte[] permits = (asked == 1) ? ONE : bytes(Integer.toString(asked));
+		this.scriptCalls.increment();
+		SlotCall<List<?>> call = this.guard.call(this.keys.slot(state), () -> run(plan, scriptKeys, permits));
+		if (call.kind() == SlotCall.Kind.REFUSED) {
+			return Reply.failed(Objects.requireNonNull(call.error()));
+		}
+		if (call.unavailable()) {
+			return Reply.unavailable(call.reason());
+		}
+		try {
+			return read(plan.limit().algorithm(), call.value(), asked);
+		}
+		catch (IllegalStateException ex) {
+			return Reply.failed(ex);
+		}
 	}
 
 	/**
 	 * Runs a decision's script and waits for it (Lettuce's command timeout bounds the
 	 * wait).
 	 */
-	private List<?> run(RedisScript<List> script, List<byte[]> keys, RateLimit limit) {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return this.runner
-				.run(LettuceCommands.async(connection), script, keys, bytes(Long.toString(limit.permits())),
-						bytes(Long.toString(limit.window().toMillis())), bytes(Long.toString(limit.burst())))
-				.join();
+	private List<?> run(Plan plan, List<byte[]> keys, byte[] asked) {
+		try {
+			return this.commands.apply((commands) -> this.runner
+				.run(commands, plan.script(), keys, plan.permits(), plan.window(), plan.burst(), asked)
+				.join());
 		}
 		catch (CompletionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -263,20 +421,52 @@ public class RateLimiter {
 	 * Read a script's reply; a replacement script that answers something else gets an
 	 * error naming its bean and the reply it should give.
 	 */
-	private static RateLimitDecision decision(RateLimit.Algorithm algorithm, @Nullable List<?> reply) {
+	private static Reply read(RateLimit.Algorithm algorithm, @Nullable List<?> reply, int asked) {
 		try {
 			if (reply != null && reply.size() >= 5) {
-				long allowed = number(reply.get(0));
-				return new RateLimitDecision(allowed == 1, number(reply.get(4)), number(reply.get(1)),
-						Duration.ofMillis(number(reply.get(2))), Duration.ofMillis(number(reply.get(3))), false);
+				long granted = number(reply.get(0));
+				if (granted >= 0 && granted <= asked) {
+					return new Reply(granted, number(reply.get(4)), number(reply.get(1)), number(reply.get(2)),
+							number(reply.get(3)), null, null);
+				}
 			}
 		}
 		catch (NumberFormatException ex) {
 			// Reported below.
 		}
 		throw new IllegalStateException("The " + RateLimitScripts.describe(algorithm) + " rate-limit script (bean '"
-				+ RateLimitScripts.beanName(algorithm) + "') answered " + describe(reply)
-				+ "; a rate-limit script answers {allowed (1 or 0), remaining, retry after ms, reset after ms, limit}");
+				+ RateLimitScripts.beanName(algorithm) + "') answered " + describe(reply) + " when asked for " + asked
+				+ " permit(s); a rate-limit script answers {allowed (1 or 0; with ARGV[4] = n, the permits "
+				+ "granted, 0 to n), remaining, retry after ms, reset after ms, limit}");
+	}
+
+	/**
+	 * The decision of the caller at {@code index} (in order of arrival) of a call's
+	 * callers: the first {@code granted} are allowed, each seeing what would remain had
+	 * the callers asked one after another; the others are denied.
+	 */
+	private RateLimitDecision decision(Reply reply, int index, String subject, Plan plan) {
+		if (reply.error() != null) {
+			throw reply.error();
+		}
+		if (reply.unavailable()) {
+			return degraded(subject, plan.name(), plan.limit(), reply.reason());
+		}
+		if (this.degradedLogged) {
+			this.degradedLogged = false;
+			logger.info("Rate limiter: Redis answers again; decisions are exact again");
+		}
+		RateLimitDecision decision;
+		if (index < reply.granted()) {
+			decision = new RateLimitDecision(true, reply.limit(), reply.remaining() + (reply.granted() - 1 - index),
+					Duration.ZERO, Duration.ofMillis(reply.resetMillis()), false);
+		}
+		else {
+			decision = new RateLimitDecision(false, reply.limit(), 0, Duration.ofMillis(reply.retryMillis()),
+					Duration.ofMillis(reply.resetMillis()), false);
+		}
+		count(decision.allowed() ? Outcome.ALLOWED : Outcome.DENIED);
+		return decision;
 	}
 
 	private static String describe(@Nullable List<?> reply) {
@@ -331,6 +521,23 @@ public class RateLimiter {
 	}
 
 	/**
+	 * Script calls made so far: fewer than {@link #decisions()} when coalescing joined
+	 * concurrent decisions.
+	 * @return the number of calls sent (or failed fast)
+	 */
+	public long scriptCalls() {
+		return this.scriptCalls.sum();
+	}
+
+	/**
+	 * Whether concurrent decisions for one subject and limit share one script call.
+	 * @return whether this limiter coalesces
+	 */
+	public boolean coalesces() {
+		return this.coalesce;
+	}
+
+	/**
 	 * The scripts this limiter runs.
 	 * @return the script of each algorithm
 	 */
@@ -373,6 +580,66 @@ public class RateLimiter {
 
 		/** Redis could not answer; the failure mode decided. */
 		DEGRADED
+
+	}
+
+	/**
+	 * A limit's script, arguments and key names, made once per named limit.
+	 */
+	@SuppressWarnings("rawtypes")
+	private record Plan(String name, RateLimit limit, String code, RedisScript<List> script, boolean coalesced,
+			byte[] permits, byte[] window, byte[] burst) {
+
+	}
+
+	/**
+	 * A script's reply for a call, or why there is none: the slot is unavailable (the
+	 * failure mode decides) or the call failed (each caller gets the error).
+	 */
+	private record Reply(long granted, long limit, long remaining, long retryMillis, long resetMillis,
+			@Nullable OutageReason reason, @Nullable RuntimeException error) {
+
+		static Reply unavailable(@Nullable OutageReason reason) {
+			return new Reply(-1, 0, 0, 0, 0, reason, null);
+		}
+
+		static Reply failed(RuntimeException error) {
+			return new Reply(0, 0, 0, 0, 0, null, error);
+		}
+
+		boolean unavailable() {
+			return this.granted < 0;
+		}
+
+	}
+
+	/** A subject under a limit: the callers that share a lane share script calls. */
+	private record LaneKey(String limitName, String subject) {
+
+	}
+
+	/**
+	 * The calls of one subject under one limit: the call in flight, and the batch that
+	 * queues for the next. Guarded by its own monitor; retired (and left for a new lane)
+	 * when it falls idle, so only subjects with a call in flight hold one.
+	 */
+	private static final class Lane {
+
+		private @Nullable Batch current;
+
+		private @Nullable Batch next;
+
+		private boolean retired;
+
+	}
+
+	/** The callers of one script call, in order of arrival. */
+	private static final class Batch {
+
+		/** Guarded by the lane; fixed once the batch's call is sent. */
+		private int size;
+
+		private final CompletableFuture<Reply> reply = new CompletableFuture<>();
 
 	}
 

@@ -28,9 +28,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * The native async cluster commands of a connection factory, for callers on the request
- * path. Spring Data's {@code getConnection()} builds a connection wrapper for every call
- * (with a logger lookup); when the factory shares one native connection, as it does by
- * default (and does not validate it on every use), the wrapper adds nothing, so the
+ * path (the cache's reads, the write buffer's direct writes, the rate limiter). Spring
+ * Data's {@code getConnection()} builds a connection wrapper for every call (with a
+ * logger lookup): JDK Flight Recorder put a tenth of the callers' samples there, in the
+ * cache and the limiter alike; when the factory shares one native connection, as it does
+ * by default (and does not validate it on every use), the wrapper adds nothing, so the
  * shared connection's commands are kept and used directly until that connection closes (a
  * factory reset or stop), then fetched again. A factory that hands out dedicated
  * connections gets one per call, closed after it, as before.

@@ -83,7 +83,7 @@ public final class RateLimiterAutoConfiguration {
 		}
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
 		return new RateLimiter(redis, keys, limits, properties.getFailureMode(), guard, prefix, Clock.systemUTC(),
-				scripts(beanFactory));
+				scripts(beanFactory), properties.isCoalesce());
 	}
 
 	/**

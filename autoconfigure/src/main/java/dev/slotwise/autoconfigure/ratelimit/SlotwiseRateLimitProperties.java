@@ -22,6 +22,7 @@ import java.util.Map;
 
 import dev.slotwise.ratelimit.FailureMode;
 import dev.slotwise.ratelimit.RateLimit;
+import dev.slotwise.ratelimit.RateLimiter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,6 +48,13 @@ public class SlotwiseRateLimitProperties {
 	 * Namespace of the limiter's keys: '<prefix>:{<subject>}:<limit>'.
 	 */
 	private String keyPrefix = "ratelimit";
+
+	/**
+	 * Whether concurrent decisions for the same subject and limit in this instance share
+	 * one script call asking for as many permits (scripts Slotwise ships only). Exact
+	 * either way; fewer calls on a hot subject's master.
+	 */
+	private boolean coalesce = RateLimiter.DEFAULT_COALESCE;
 
 	/**
 	 * Named limits, used as RateLimiter.tryAcquire(subject, name) and
@@ -76,6 +84,14 @@ public class SlotwiseRateLimitProperties {
 
 	public void setKeyPrefix(String keyPrefix) {
 		this.keyPrefix = keyPrefix;
+	}
+
+	public boolean isCoalesce() {
+		return this.coalesce;
+	}
+
+	public void setCoalesce(boolean coalesce) {
+		this.coalesce = coalesce;
 	}
 
 	public Map<String, Limit> getLimits() {

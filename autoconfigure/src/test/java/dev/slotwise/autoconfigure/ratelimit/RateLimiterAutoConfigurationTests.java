@@ -133,6 +133,13 @@ class RateLimiterAutoConfigurationTests {
 	}
 
 	@Test
+	void decisionsAreCoalescedUnlessTurnedOff() {
+		this.runner.run((context) -> assertThat(context.getBean(RateLimiter.class).coalesces()).isTrue());
+		this.runner.withPropertyValues("slotwise.rate-limit.coalesce=false")
+			.run((context) -> assertThat(context.getBean(RateLimiter.class).coalesces()).isFalse());
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.runner.withPropertyValues("slotwise.rate-limit.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiter.class));
