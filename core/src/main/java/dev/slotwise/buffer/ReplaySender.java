@@ -57,22 +57,26 @@ final class ReplaySender {
 
 	private static final Log logger = LogFactory.getLog(ReplaySender.class);
 
-	/** A versioned put: set unless the key holds a value at least as new. */
-	private static final RedisScript<Long> SET_IF_NEWER = RedisScript
-		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_newer.lua"), Long.class);
+	/**
+	 * A versioned put: set unless the key holds a value at least as new. Each script is
+	 * read once ({@link ScriptRunner#fixed}): Spring's script over a classpath resource
+	 * opens the jar entry on every use to see whether it changed.
+	 */
+	private static final RedisScript<Long> SET_IF_NEWER = ScriptRunner
+		.fixed(RedisScript.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_newer.lua"), Long.class));
 
 	/**
 	 * A plain put or a fill: set if absent, and say whether a present value is the same.
 	 */
-	private static final RedisScript<Long> SET_IF_ABSENT = RedisScript
-		.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_absent.lua"), Long.class);
+	private static final RedisScript<Long> SET_IF_ABSENT = ScriptRunner
+		.fixed(RedisScript.of(new ClassPathResource("META-INF/slotwise/scripts/set_if_absent.lua"), Long.class));
 
 	/**
 	 * A prefix delete: every key of the prefix's slot that starts with it, found with
 	 * {@code CLUSTER GETKEYSINSLOT} and deleted in one atomic run.
 	 */
-	private static final RedisScript<Long> DELETE_PREFIX = RedisScript
-		.of(new ClassPathResource("META-INF/slotwise/scripts/delete_prefix.lua"), Long.class);
+	private static final RedisScript<Long> DELETE_PREFIX = ScriptRunner
+		.fixed(RedisScript.of(new ClassPathResource("META-INF/slotwise/scripts/delete_prefix.lua"), Long.class));
 
 	private final RedisConnectionFactory connectionFactory;
 

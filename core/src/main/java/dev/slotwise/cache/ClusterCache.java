@@ -285,13 +285,17 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	}
 
 	private void remember(String redisKey, @Nullable Object value) {
-		if (this.lastValues != null) {
-			if (value != null) {
-				this.lastValues.put(redisKey, value);
-			}
-			else {
-				this.lastValues.invalidate(redisKey);
-			}
+		if (this.lastValues == null) {
+			return;
+		}
+		// Most reads find what the last one found: a lookup then costs less than a
+		// write, which Caffeine records for its eviction on every call.
+		Object known = this.lastValues.getIfPresent(redisKey);
+		if (value != null && !value.equals(known)) {
+			this.lastValues.put(redisKey, value);
+		}
+		else if (value == null && known != null) {
+			this.lastValues.invalidate(redisKey);
 		}
 	}
 
