@@ -88,7 +88,9 @@ final class DrillReport {
 				How to read the tables: *errors* are exceptions that reached the caller; *lowest
 				bucket* is the fewest calls served in any 100 ms after the fault, as a share of the
 				steady state before it, over all keys and over the keys of the masters that were
-				not touched (Redisson has none: its one hash is on the victim); *failover / served
+				not touched (Redisson has none: its one hash is on the victim), with when it came
+				after the fault and, for comparison, the healthy keys' lowest bucket in the steady
+				state before the fault (this machine's own noise); *failover / served
 				again* is when a healthy master saw the victim's replica own its slots, and how long
 				after that the first read of the victim's keys was answered from Redis (a hit on a
 				key not written since the fault, so not from a write buffer); *missing* counts
@@ -141,13 +143,15 @@ final class DrillReport {
 			.append(fault.title)
 			.append("\n\n")
 			.append("| system | steady ops/s before | errors seen by callers | lowest 100 ms bucket after the fault, ")
-			.append("all keys / healthy masters' keys (share of steady) | p50 / p99 / p99.9 in the 10 s after the ")
+			.append("all keys / healthy masters' keys (share of steady), and when; the healthy keys' lowest in the ")
+			.append("steady state before it | p50 / p99 / p99.9 in the 10 s after the ")
 			.append("fault (ms) | first second at ≥ 90 % of steady, from the fault (s) | cluster failover / victim's ")
 			.append("keys served from Redis again after it | acknowledged writes missing |\n")
 			.append("|---|---|---|---|---|---|---|---|\n");
 		for (DrillResult r : rows) {
-			md.append(String.format("| %s | %,.0f | %,d | %s / %s | %s | %s | %s | %,d of %,d |%n", r.system().title,
-					r.steadyThroughput(), r.errors(), share(r.lowestShareAllKeys()), share(r.lowestShareHealthyKeys()),
+			md.append(String.format("| %s | %,.0f | %,d | %s / %s at %s; before: %s | %s | %s | %s | %,d of %,d |%n",
+					r.system().title, r.steadyThroughput(), r.errors(), share(r.lowestShareAllKeys()),
+					share(r.lowestShareHealthyKeys()), lowestAt(r), share(r.lowestShareHealthyKeysBeforeFault()),
 					r.percentilesAfterFault(), r.recoverySeconds(), r.failover(), r.missing(), r.acknowledged()));
 		}
 		String details = rows.stream()
@@ -160,6 +164,12 @@ final class DrillReport {
 		String image = "drill-" + fault.name().toLowerCase(Locale.ROOT) + ".png";
 		chart(fault, rows, images.resolve(image));
 		md.append("\n![").append(fault.title).append("](images/").append(image).append(")\n\n");
+	}
+
+	private static String lowestAt(DrillResult r) {
+		long millis = r.lowestHealthyBucketMillisAfterFault();
+		return Double.isNaN(r.lowestShareHealthyKeys()) || millis < 0 ? "n/a"
+				: String.format("+%.1f s", millis / 1000.0);
 	}
 
 	private static String share(double share) {

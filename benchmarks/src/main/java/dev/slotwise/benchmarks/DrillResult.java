@@ -99,6 +99,25 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		return (lowest < 0) ? -1 : (lowest - this.faultBucket) * BUCKET_MILLIS;
 	}
 
+	/**
+	 * The healthy masters' keys' lowest 100 ms bucket before the fault (its first second
+	 * left out: warm-up), as a share of steady: the machine's own noise, against which
+	 * the dips after the fault are to be read.
+	 */
+	double lowestShareHealthyKeysBeforeFault() {
+		long[] counts = this.log.servedHealthy;
+		double steadyPerBucket = perSecond(counts) * BUCKET_MILLIS / 1000.0;
+		int from = (int) (1000 / BUCKET_MILLIS);
+		if (steadyPerBucket == 0 || this.faultBucket <= from) {
+			return Double.NaN;
+		}
+		long lowest = Long.MAX_VALUE;
+		for (int i = from; i < this.faultBucket; i++) {
+			lowest = Math.min(lowest, counts[i]);
+		}
+		return lowest / steadyPerBucket;
+	}
+
 	double lowestShareAllKeys() {
 		return lowestShare(this.log.served);
 	}
@@ -167,12 +186,12 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		}
 		return String.format(
 				"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady (healthy masters' keys %.2f, "
-						+ "%d ms after the fault), "
+						+ "%d ms after the fault; %.2f before it), "
 						+ "%s ms, recovered after %s s, failover / served again %s, %d of %d acknowledged writes "
 						+ "missing %s",
 				this.fault.title, this.system.title, steadyThroughput(), errors(), lowestShareAllKeys(),
-				lowestShareHealthyKeys(), lowestHealthyBucketMillisAfterFault(), percentilesAfterFault(),
-				recoverySeconds(), failover(), this.missing, this.acknowledged, this.detail);
+				lowestShareHealthyKeys(), lowestHealthyBucketMillisAfterFault(), lowestShareHealthyKeysBeforeFault(),
+				percentilesAfterFault(), recoverySeconds(), failover(), this.missing, this.acknowledged, this.detail);
 	}
 
 }
