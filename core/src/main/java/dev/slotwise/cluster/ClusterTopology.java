@@ -79,6 +79,8 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 
 	private final boolean confirmMasters;
 
+	private final Duration confirmationTimeout;
+
 	private @Nullable RedisClusterClient client;
 
 	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> confirmations;
@@ -100,8 +102,26 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 * masters (otherwise it confirms every master at once)
 	 */
 	public ClusterTopology(RedisConnectionFactory connectionFactory, boolean confirmMasters) {
+		this(connectionFactory, confirmMasters, CONFIRMATION_TIMEOUT);
+	}
+
+	/**
+	 * Create a topology that follows the Lettuce cluster client of a connection factory
+	 * once {@link #afterPropertiesSet() started}.
+	 * @param connectionFactory the connection factory
+	 * @param confirmMasters whether {@link #confirmMaster(int)} asks the cluster's other
+	 * masters (otherwise it confirms every master at once)
+	 * @param confirmationTimeout how long {@link #confirmMaster(int)} waits for each
+	 * answer ({@link #CONFIRMATION_TIMEOUT} by default)
+	 */
+	public ClusterTopology(RedisConnectionFactory connectionFactory, boolean confirmMasters,
+			Duration confirmationTimeout) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 		this.confirmMasters = confirmMasters;
+		if (confirmationTimeout.isNegative() || confirmationTimeout.isZero()) {
+			throw new IllegalArgumentException("confirmationTimeout must be positive, was " + confirmationTimeout);
+		}
+		this.confirmationTimeout = confirmationTimeout;
 	}
 
 	/**
@@ -111,6 +131,7 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	public ClusterTopology() {
 		this.connectionFactory = null;
 		this.confirmMasters = false;
+		this.confirmationTimeout = CONFIRMATION_TIMEOUT;
 	}
 
 	/**
@@ -217,14 +238,15 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 	 * Whether the cluster still holds the master the client routes a slot to as that
 	 * slot's master. Every other master the client knows is asked for its
 	 * {@code CLUSTER NODES}, on a connection of this topology's own (not behind the
-	 * application's commands), for at most {@link #CONFIRMATION_TIMEOUT}. The master is
-	 * confirmed unless one of them flags it failing ({@code fail} or {@code fail?}), sees
-	 * it as a replica, or sees another node serving the slot; a master that does not
-	 * answer in time raises no objection (an overloaded machine would otherwise keep
-	 * healthy slots failing). A master flagged {@code fail} has been judged by a majority
-	 * of the masters, and a replacement was elected by one; {@code fail?} is one master's
-	 * suspicion, refused too because a failover may follow it. When another node serves
-	 * the slot, the client's topology is behind, and it is refreshed at once.
+	 * application's commands), for at most the confirmation timeout
+	 * ({@link #CONFIRMATION_TIMEOUT} by default). The master is confirmed unless one of
+	 * them flags it failing ({@code fail} or {@code fail?}), sees it as a replica, or
+	 * sees another node serving the slot; a master that does not answer in time raises no
+	 * objection (an overloaded machine would otherwise keep healthy slots failing). A
+	 * master flagged {@code fail} has been judged by a majority of the masters, and a
+	 * replacement was elected by one; {@code fail?} is one master's suspicion, refused
+	 * too because a failover may follow it. When another node serves the slot, the
+	 * client's topology is behind, and it is refreshed at once.
 	 * <p>
 	 * Confirms at once when there is nothing to ask: no topology yet, a single master, or
 	 * a topology created without a connection factory or with confirmation off.
@@ -249,9 +271,14 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 				answers.add(connection.thenCompose((cluster) -> cluster.getConnectionAsync(other))
 					.thenCompose((node) -> node.async().clusterNodes())
 					.toCompletableFuture()
-					.orTimeout(CONFIRMATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-					.handle((nodes, failure) -> (failure != null) ? Objection.SILENT
-							: Objection.of(ClusterPartitionParser.parse(nodes), target, slot)));
+					.orTimeout(this.confirmationTimeout.toMillis(), TimeUnit.MILLISECONDS)
+					.handle((nodes, failure) -> {
+						if (failure != null) {
+							logger.debug("No answer from " + other + " about " + target, failure);
+							return Objection.SILENT;
+						}
+						return Objection.of(ClusterPartitionParser.parse(nodes), target, slot);
+					}));
 			}
 		}
 		return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))

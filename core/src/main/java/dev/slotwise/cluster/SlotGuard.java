@@ -74,7 +74,7 @@ public final class SlotGuard {
 	 * The longest a probe waits for the cluster to confirm the slot's master; the
 	 * confirmation bounds its own wait, this only guards against one that does not.
 	 */
-	private static final Duration CONFIRMATION_WAIT = Duration.ofSeconds(1);
+	private static final Duration CONFIRMATION_WAIT = Duration.ofSeconds(5);
 
 	private final SlotHealth health;
 

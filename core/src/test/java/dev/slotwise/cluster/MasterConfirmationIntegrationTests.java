@@ -55,7 +55,9 @@ class MasterConfirmationIntegrationTests {
 	void connect(LocalRedisCluster cluster) {
 		cluster.awaitHealthy();
 		this.connectionFactory = ClusterConnections.plain(cluster, Duration.ofSeconds(2));
-		this.topology = new ClusterTopology(this.connectionFactory);
+		// A long confirmation timeout: on a loaded machine a silent answer would let the
+		// probe through (no objection), and the test would prove nothing.
+		this.topology = new ClusterTopology(this.connectionFactory, true, Duration.ofSeconds(3));
 		this.topology.afterPropertiesSet();
 		await().until(() -> this.topology.masterOf(SLOT) != null);
 		this.health = new SlotHealth(Duration.ofMillis(50), Clock.systemUTC(), this.topology);
@@ -83,7 +85,8 @@ class MasterConfirmationIntegrationTests {
 		ClusterNode replacement = cluster.failover(old);
 		assertThat(this.topology.masterOf(SLOT)).as("the client has not noticed the failover").isEqualTo(old.id());
 		this.health.markFailing(SLOT);
-		await().until(() -> this.guard.failsFast(SLOT) && this.guard.refusedProbes() > 0);
+		await("a refused probe, the client routing slot 0 to " + this.topology.masterOf(SLOT))
+			.until(() -> this.guard.failsFast(SLOT) && this.guard.refusedProbes() > 0);
 		assertThat(this.health.isSuspect(SLOT)).as("still failing: nothing was sent to the old master").isTrue();
 		await("the client's topology is refreshed and the new master probed").until(() -> !this.guard.failsFast(SLOT));
 		assertThat(this.topology.masterOf(SLOT)).isEqualTo(replacement.id());
