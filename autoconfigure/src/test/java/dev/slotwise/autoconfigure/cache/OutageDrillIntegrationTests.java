@@ -161,11 +161,14 @@ class OutageDrillIntegrationTests {
 			assertThat(buffer.superseded()).as("no other writer: nothing superseded").isZero();
 			Cache products = context.getBean(CacheManager.class).getCache("products");
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
-			expectedCache.forEach((id, expected) -> {
-				Cache.ValueWrapper actual = products.get(id);
-				assertThat(Optional.ofNullable(actual).map((wrapper) -> (String) wrapper.get())).as(id)
-					.isEqualTo(expected);
-			});
+			// A read may be degraded if the loaded machine pauses a master past the stall
+			// floor while it is checked; such a read says nothing about Redis, and the
+			// next one, once the master answers, does.
+			expectedCache.forEach((id, expected) -> await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(
+						() -> assertThat(Optional.ofNullable(products.get(id)).map((wrapper) -> (String) wrapper.get()))
+							.as(id)
+							.isEqualTo(expected)));
 			expectedDirect.forEach((key, value) -> assertThat(redis.opsForValue().get(key)).as(key).isEqualTo(value));
 			System.out.println("[slotwise-measure] whole cluster down (2 of 3 masters SIGKILLed, restarted): "
 					+ operations.get() + " operations by " + THREADS + " threads, " + errors.size()
