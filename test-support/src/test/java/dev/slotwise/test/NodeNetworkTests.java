@@ -259,6 +259,26 @@ class NodeNetworkTests {
 	}
 
 	@Test
+	void processFaultsStillWorkBehindTheProxies(LocalRedisCluster cluster) {
+		String key = "failover:{1}";
+		ClusterNode master = cluster.masterForKey(key);
+		ClusterNode replica = cluster.replicasOf(master).get(0);
+		cluster.kill(master);
+		cluster.awaitHealthy();
+		assertThat(cluster.masterForKey(key)).isEqualTo(replica);
+		cluster.restart(master);
+		// Healthy includes the restarted node in sync: a new replication link, through
+		// the
+		// promoted node's proxy.
+		cluster.awaitHealthy();
+		assertThat(cluster.replicasOf(replica)).containsExactly(master);
+		try (StatefulRedisConnection<String, String> connection = connect(replica, TIMEOUT)) {
+			connection.sync().set(key, "after failover");
+		}
+		writeDirectlyAndAwaitOnReplica(cluster, replica, key + ":direct", "replicated");
+	}
+
+	@Test
 	void closeStopsTheProxiesAndTheirThread() {
 		LocalRedisCluster small = LocalRedisCluster.builder()
 			.masters(3)
