@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MigrateArgs;
@@ -57,7 +58,19 @@ final class ClusterAdmin implements AutoCloseable {
 
 	private final Duration timeout;
 
+	private final UnaryOperator<ClusterNode> direct;
+
 	ClusterAdmin(@Nullable Credentials credentials, @Nullable SslOptions sslOptions, Duration timeout) {
+		this(credentials, sslOptions, timeout, UnaryOperator.identity());
+	}
+
+	/**
+	 * An admin that reaches each node at the address {@code direct} gives, for example
+	 * around a network-fault proxy, so that administration is never faulted.
+	 */
+	ClusterAdmin(@Nullable Credentials credentials, @Nullable SslOptions sslOptions, Duration timeout,
+			UnaryOperator<ClusterNode> direct) {
+		this.direct = direct;
 		this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
 		this.client = RedisClient.create(this.resources);
 		ClientOptions.Builder options = ClientOptions.builder()
@@ -73,9 +86,10 @@ final class ClusterAdmin implements AutoCloseable {
 	}
 
 	<T> T call(ClusterNode node, Function<RedisCommands<String, String>, T> command) {
+		ClusterNode address = this.direct.apply(node);
 		RedisURI.Builder uri = RedisURI.builder()
-			.withHost(node.host())
-			.withPort(node.port())
+			.withHost(address.host())
+			.withPort(address.port())
 			.withSsl(this.tls)
 			.withTimeout(this.timeout);
 		if (this.credentials != null) {

@@ -41,7 +41,7 @@ final class ClusterRegistry {
 	static Key key(Class<?> declaringClass, LocalRedisClusterTest settings) {
 		Class<?> owner = (settings.lifecycle() == LocalRedisClusterTest.Lifecycle.CLASS) ? declaringClass : null;
 		return new Key(owner, settings.masters(), settings.replicasPerMaster(), settings.nodeTimeoutMillis(),
-				List.of(settings.config()));
+				List.of(settings.config()), settings.networkFaults());
 	}
 
 	static LocalRedisCluster obtain(Key key) {
@@ -51,6 +51,7 @@ final class ClusterRegistry {
 					.replicasPerMaster(k.replicasPerMaster())
 					.nodeTimeout(Duration.ofMillis(k.nodeTimeoutMillis()))
 					.config(k.config().toArray(String[]::new))
+					.networkFaults(k.networkFaults())
 					.start());
 	}
 
@@ -72,7 +73,7 @@ final class ClusterRegistry {
 	 * Which cluster: settings, and the owning class for class-scoped clusters.
 	 */
 	record Key(@Nullable Class<?> owner, int masters, int replicasPerMaster, long nodeTimeoutMillis,
-			List<String> config) {
+			List<String> config, boolean networkFaults) {
 	}
 
 }

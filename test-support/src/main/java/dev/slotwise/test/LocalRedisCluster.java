@@ -30,10 +30,15 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import io.lettuce.core.SslOptions;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +83,10 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	private final Map<ClusterNode, NodeFiles> files = new ConcurrentHashMap<>();
 
 	private final Map<ClusterNode, NodeProcess> processes = new ConcurrentHashMap<>();
+
+	private final Map<ClusterNode, NodeProxy> proxies = new ConcurrentHashMap<>();
+
+	private @Nullable EventLoopGroup proxyLoop;
 
 	private LocalRedisCluster(Builder settings) {
 		super(settings.awaitTimeout);
@@ -148,6 +157,37 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		return this.processes.values().stream().map((process) -> process.redis().pid()).toList();
 	}
 
+	/**
+	 * The network between this JVM's clients and a node, to make it misbehave while the
+	 * node stays healthy (cut, blackhole, half-open, delay, bandwidth). Needs a cluster
+	 * started with {@link Builder#networkFaults(boolean) networkFaults(true)}.
+	 * @param node a node of this cluster
+	 * @return its network
+	 */
+	public NodeNetwork network(ClusterNode node) {
+		if (!this.settings.networkFaults) {
+			throw new IllegalStateException("This cluster has no network-fault proxies: start it with "
+					+ "LocalRedisCluster.builder().networkFaults(true)");
+		}
+		NodeProxy proxy = this.proxies.get(node);
+		if (proxy == null) {
+			throw new IllegalArgumentException(node + " is not a node of this cluster " + nodes());
+		}
+		return new NodeNetwork(node, proxy);
+	}
+
+	/**
+	 * Remove every network fault, resume paused nodes, restart killed ones, and wait
+	 * until healthy.
+	 */
+	@Override
+	public void heal() {
+		for (NodeProxy proxy : this.proxies.values()) {
+			proxy.heal();
+		}
+		super.heal();
+	}
+
 	@Override
 	public Map<String, String> springProperties() {
 		Map<String, String> properties = new LinkedHashMap<>();
@@ -169,7 +209,7 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 
 	private LocalRedisCluster startAll() {
 		try {
-			useAdmin(new ClusterAdmin(credentials(), sslOptions(), Duration.ofSeconds(5)));
+			useAdmin(new ClusterAdmin(credentials(), sslOptions(), Duration.ofSeconds(5), this::direct));
 			int count = this.settings.masters * (1 + this.settings.replicasPerMaster);
 			List<ClusterNode> started = new ArrayList<>();
 			Set<Integer> taken = new HashSet<>();
@@ -190,14 +230,22 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	private ClusterNode startNew(String name, Set<Integer> taken) {
 		IllegalStateException failure = null;
 		for (int attempt = 0; attempt < 5; attempt++) {
-			NodeFiles node = new NodeFiles(this.folder.resolve(name), freePort(taken), freePort(taken));
+			NodeFiles node = new NodeFiles(this.folder.resolve(name), freePort(taken), freePort(taken),
+					this.settings.networkFaults ? freePort(taken) : 0);
 			try {
 				NodeProcess process = launch(node);
+				NodeProxy proxy = null;
 				try {
-					ClusterNode started = new ClusterNode(name, HOST, node.port,
-							admin().call(probe(node), (commands) -> commands.clusterMyId()));
+					String id = admin().call(probe(node), (commands) -> commands.clusterMyId());
+					if (this.settings.networkFaults) {
+						proxy = new NodeProxy(name, HOST, node.proxyPort, node.port, proxyLoop()).start();
+					}
+					ClusterNode started = new ClusterNode(name, HOST, (proxy != null) ? node.proxyPort : node.port, id);
 					this.files.put(started, node);
 					this.processes.put(started, process);
+					if (proxy != null) {
+						this.proxies.put(started, proxy);
+					}
 					return started;
 				}
 				catch (RuntimeException ex) {
@@ -211,6 +259,25 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 			}
 		}
 		throw Objects.requireNonNull(failure);
+	}
+
+	private EventLoopGroup proxyLoop() {
+		if (this.proxyLoop == null) {
+			// One thread: the proxies only copy bytes, and tests run on small machines.
+			this.proxyLoop = new MultiThreadIoEventLoopGroup(1,
+					new DefaultThreadFactory("slotwise-proxy-" + this.folder.getFileName(), true),
+					NioIoHandler.newFactory());
+		}
+		return this.proxyLoop;
+	}
+
+	/**
+	 * Where the admin reaches a node: its own port, never its proxy.
+	 */
+	private ClusterNode direct(ClusterNode node) {
+		NodeFiles nodeFiles = this.files.get(node);
+		return (nodeFiles != null && nodeFiles.proxyPort != 0)
+				? new ClusterNode(node.name(), HOST, nodeFiles.port, node.id()) : node;
 	}
 
 	private static ClusterNode probe(NodeFiles node) {
@@ -305,6 +372,13 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		}
 		lines.addAll(this.settings.config);
 		lines.addAll(this.settings.perNodeConfig.apply(new NodePorts(node.port, node.busPort)));
+		if (node.proxyPort != 0) {
+			// Clients (and replicas) learn the proxy's port from the cluster; the bus
+			// stays
+			// direct.
+			lines.add("cluster-announce-port " + node.proxyPort);
+			lines.add("cluster-announce-bus-port " + node.busPort);
+		}
 		return lines;
 	}
 
@@ -379,8 +453,23 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 			this.processes.clear();
 		}
 		finally {
-			super.close();
-			Folders.deleteRecursively(this.folder);
+			try {
+				closeProxies();
+			}
+			finally {
+				super.close();
+				Folders.deleteRecursively(this.folder);
+			}
+		}
+	}
+
+	private void closeProxies() {
+		for (NodeProxy proxy : this.proxies.values()) {
+			proxy.close();
+		}
+		this.proxies.clear();
+		if (this.proxyLoop != null) {
+			this.proxyLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
 		}
 	}
 
@@ -398,7 +487,10 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 	public record NodePorts(int port, int busPort) {
 	}
 
-	private record NodeFiles(Path folder, int port, int busPort) {
+	/**
+	 * A node's folder and ports; {@code proxyPort} is 0 without network faults.
+	 */
+	private record NodeFiles(Path folder, int port, int busPort, int proxyPort) {
 	}
 
 	/**
@@ -454,6 +546,8 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		private @Nullable String password;
 
 		private @Nullable TlsMaterial tls;
+
+		private boolean networkFaults;
 
 		private Builder() {
 		}
@@ -575,10 +669,30 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		}
 
 		/**
+		 * Put a TCP proxy in front of every node's client port and have the nodes
+		 * announce the proxies' ports, so that every client connection passes through one
+		 * and {@link LocalRedisCluster#network(ClusterNode)} can make it misbehave. The
+		 * cluster bus stays direct. Off by default: it costs a thread and a hop. Not with
+		 * {@link #tls(TlsMaterial)}, as the proxy tells replication links apart by their
+		 * first commands. Overrides any {@code cluster-announce-port} and
+		 * {@code cluster-announce-bus-port} of {@link #perNodeConfig}.
+		 * @param networkFaults whether to proxy every node
+		 * @return this builder
+		 */
+		public Builder networkFaults(boolean networkFaults) {
+			this.networkFaults = networkFaults;
+			return this;
+		}
+
+		/**
 		 * Start the processes and form the cluster.
 		 * @return a healthy cluster
 		 */
 		public LocalRedisCluster start() {
+			if (this.networkFaults && this.tls != null) {
+				throw new IllegalStateException("networkFaults(true) does not work with tls(...): the proxy tells "
+						+ "replication links from clients by their first commands, which TLS hides");
+			}
 			if (this.binary == null) {
 				this.binary = RedisServerBinary.find();
 			}

@@ -76,6 +76,15 @@ public @interface LocalRedisClusterTest {
 	String[] config() default {};
 
 	/**
+	 * Whether a TCP proxy stands in front of every node, so that a test can fault the
+	 * network between the application and a node with
+	 * {@link LocalRedisCluster#network(ClusterNode)} (see
+	 * {@link LocalRedisCluster.Builder#networkFaults(boolean)}).
+	 * @return whether to proxy every node
+	 */
+	boolean networkFaults() default false;
+
+	/**
 	 * Whether every key is removed before each test.
 	 * @return whether to flush
 	 */

@@ -145,6 +145,16 @@ class LocalRedisClusterTests {
 	}
 
 	@Test
+	void withoutNetworkFaultsClientsReachTheNodesDirectly(LocalRedisCluster cluster) {
+		for (ClusterNode node : cluster.nodes()) {
+			String port = cluster.call(node, (commands) -> commands.configGet("port")).get("port");
+			assertThat(port).isEqualTo(String.valueOf(node.port()));
+		}
+		assertThatIllegalStateException().isThrownBy(() -> cluster.network(cluster.nodes().get(0)))
+			.withMessageContaining("networkFaults(true)");
+	}
+
+	@Test
 	void closeStopsEveryProcessItStarted() {
 		LocalRedisCluster small = LocalRedisCluster.builder().masters(3).replicasPerMaster(0).start();
 		List<Long> pids = small.pids();
