@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,19 +107,29 @@ class RateLimiterCoalescingIntegrationTests {
 	/** {@code threads} threads share {@code requests} decisions for one subject. */
 	private List<RateLimitDecision> hammer(RateLimiter limiter, String subject, int threads, int requests)
 			throws Exception {
+		AtomicInteger next = new AtomicInteger();
+		return onThreads(threads, (decisions) -> {
+			while (next.getAndIncrement() < requests) {
+				decisions.add(limiter.tryAcquire(subject, "hot"));
+			}
+		});
+	}
+
+	/**
+	 * Run some work on {@code threads} threads, each adding its decisions to one queue;
+	 * every thread's error fails the test.
+	 */
+	private static List<RateLimitDecision> onThreads(int threads, Work work) throws Exception {
 		ConcurrentLinkedQueue<RateLimitDecision> decisions = new ConcurrentLinkedQueue<>();
 		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-		AtomicInteger next = new AtomicInteger();
 		List<Thread> workers = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			Thread worker = new Thread(() -> {
-				while (next.getAndIncrement() < requests) {
-					try {
-						decisions.add(limiter.tryAcquire(subject, "hot"));
-					}
-					catch (Throwable ex) {
-						errors.add(ex);
-					}
+				try {
+					work.run(decisions);
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
 				}
 			});
 			worker.start();
@@ -129,6 +140,14 @@ class RateLimiterCoalescingIntegrationTests {
 		}
 		assertThat(errors).isEmpty();
 		return new ArrayList<>(decisions);
+	}
+
+	/** What each thread of {@link #onThreads} does. */
+	@FunctionalInterface
+	private interface Work {
+
+		void run(Queue<RateLimitDecision> decisions) throws Exception;
+
 	}
 
 	@ParameterizedTest
@@ -195,27 +214,10 @@ class RateLimiterCoalescingIntegrationTests {
 	/** Each of {@code THREADS} threads decides once, all released together. */
 	private List<RateLimitDecision> oncePerThread(RateLimiter limiter, String subject) throws Exception {
 		CyclicBarrier start = new CyclicBarrier(THREADS);
-		ConcurrentLinkedQueue<RateLimitDecision> decisions = new ConcurrentLinkedQueue<>();
-		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-		List<Thread> workers = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			Thread worker = new Thread(() -> {
-				try {
-					start.await();
-					decisions.add(limiter.tryAcquire(subject, "hot"));
-				}
-				catch (Throwable ex) {
-					errors.add(ex);
-				}
-			});
-			worker.start();
-			workers.add(worker);
-		}
-		for (Thread worker : workers) {
-			worker.join();
-		}
-		assertThat(errors).isEmpty();
-		return new ArrayList<>(decisions);
+		return onThreads(THREADS, (decisions) -> {
+			start.await();
+			decisions.add(limiter.tryAcquire(subject, "hot"));
+		});
 	}
 
 	@Test
