@@ -44,6 +44,8 @@ public final class NodeActivity {
 
 	private volatile long usualNanos;
 
+	private volatile long confirmedAt;
+
 	/**
 	 * Record a call that starts now.
 	 * @param now the current time
@@ -113,6 +115,26 @@ public final class NodeActivity {
 	 */
 	public int inFlight() {
 		return this.inFlight.get();
+	}
+
+	/**
+	 * Record that the cluster's other masters confirmed this master as the master of its
+	 * slots (see {@link SlotPeers#confirmMaster(int)}).
+	 * @param now the time, from {@link System#nanoTime()}
+	 */
+	public void confirmed(long now) {
+		this.confirmedAt = now;
+	}
+
+	/**
+	 * Whether this master was confirmed recently.
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param validityNanos how long a confirmation holds
+	 * @return whether a confirmation is younger than that
+	 */
+	public boolean confirmedWithin(long now, long validityNanos) {
+		long at = this.confirmedAt;
+		return at != 0 && now - at < validityNanos;
 	}
 
 }

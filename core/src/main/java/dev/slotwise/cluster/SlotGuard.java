@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * <li>A slot marked failing ({@link SlotHealth}) fails fast: nothing is sent. After its
  * probe interval exactly one caller is let through as the probe, once the cluster has
  * confirmed that the node the client routes the slot to is still its master
- * ({@link SlotPeers#confirmMaster(int)}).</li>
+ * ({@link SlotPeers#confirmMaster(int)}). The caller that claims the probe does not wait
+ * for that answer: it fails fast, and a confirmation lets the next caller probe at
+ * once.</li>
  * <li>A call waiting in {@link #await} for a master that has stalled
  * ({@link StallDetection}: it has answered nothing for far longer than it usually takes)
  * stops waiting and marks the master's slots failing, before any timeout has fired; the
@@ -71,10 +73,11 @@ public final class SlotGuard {
 	private static final Log logger = LogFactory.getLog(SlotGuard.class);
 
 	/**
-	 * The longest a probe waits for the cluster to confirm the slot's master; the
-	 * confirmation bounds its own wait, this only guards against one that does not.
+	 * How long a confirmation of a slot's master lets a probe through: long enough for
+	 * the next caller after the answer, short enough that a master that fails meanwhile
+	 * is asked about again.
 	 */
-	private static final Duration CONFIRMATION_WAIT = Duration.ofSeconds(5);
+	private static final Duration CONFIRMATION_VALIDITY = Duration.ofMillis(200);
 
 	private final SlotHealth health;
 
@@ -233,26 +236,32 @@ public final class SlotGuard {
 		// flagged failing or replaced may still answer (a stopped master that resumed
 		// acknowledges writes until gossip demotes it, and they are lost): probe only a
 		// master the cluster still holds as the slot's master.
-		if (confirmed(slot)) {
+		@Nullable NodeActivity master = this.health.activityOf(slot);
+		if (master != null && master.confirmedWithin(System.nanoTime(), CONFIRMATION_VALIDITY.toNanos())) {
 			return false;
 		}
-		this.refusedProbes.increment();
+		// Ask without making this caller wait: it fails fast, and a confirmation lets the
+		// next caller probe at once.
+		CompletableFuture<Boolean> confirmation = this.health.confirmMaster(slot).toCompletableFuture();
+		Boolean known = confirmation.getNow(null);
+		if (known != null) {
+			if (!known) {
+				this.refusedProbes.increment();
+			}
+			return !known;
+		}
+		confirmation.whenComplete((answer, failure) -> {
+			if (Boolean.TRUE.equals(answer)) {
+				if (master != null) {
+					master.confirmed(System.nanoTime());
+				}
+				this.health.probeNow(slot);
+			}
+			else {
+				this.refusedProbes.increment();
+			}
+		});
 		return true;
-	}
-
-	private boolean confirmed(int slot) {
-		try {
-			return this.health.confirmMaster(slot)
-				.toCompletableFuture()
-				.get(CONFIRMATION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			return false;
-		}
 	}
 
 	/**

@@ -133,6 +133,20 @@ public final class SlotHealth {
 	}
 
 	/**
+	 * Let the next caller of a failing slot, or of its master's other slots, probe now
+	 * rather than after the probe interval (the master was just confirmed). Does nothing
+	 * to a healthy slot.
+	 * @param slot the slot
+	 */
+	public void probeNow(int slot) {
+		long now = this.clock.millis();
+		IntConsumer reopen = (failing) -> this.failingUntil.getAndUpdate(failing,
+				(until) -> (until == HEALTHY) ? HEALTHY : Math.min(until, now));
+		reopen.accept(slot);
+		forEachPeer(slot, reopen);
+	}
+
+	/**
 	 * Whether a slot was marked failing and not yet marked healthy (its probe interval
 	 * may have passed).
 	 * @param slot the slot

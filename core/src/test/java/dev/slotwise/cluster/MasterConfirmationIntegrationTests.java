@@ -19,14 +19,17 @@ package dev.slotwise.cluster;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.slotwise.ClusterConnections;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +57,17 @@ class MasterConfirmationIntegrationTests {
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
 		cluster.awaitHealthy();
-		this.connectionFactory = ClusterConnections.plain(cluster, Duration.ofSeconds(2));
+		// No periodic or adaptive refresh: the client's routing changes only when told.
+		ClusterClientOptions options = ClusterClientOptions.builder()
+			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enablePeriodicRefresh(false).build())
+			.build();
+		this.connectionFactory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.seedAddresses()),
+				LettuceClientConfiguration.builder()
+					.clientOptions(options)
+					.commandTimeout(Duration.ofSeconds(2))
+					.build());
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
 		// A long confirmation timeout: on a loaded machine a silent answer would let the
 		// probe through (no objection), and the test would prove nothing.
 		this.topology = new ClusterTopology(this.connectionFactory, true, Duration.ofSeconds(3));
