@@ -120,7 +120,19 @@ public final class AddressMap {
 	}
 
 	/**
-	 * A Lettuce resolver that connects to mapped addresses.
+	 * A Lettuce resolver that connects to mapped addresses and leaves the mapped host
+	 * names unresolved, for Netty to resolve when it connects: what Lettuce's own default
+	 * resolver does. Lettuce 6.8 (Spring Boot 4.0) and 7 (Spring Boot 4.1) both have this
+	 * resolver; Lettuce 7 no longer has {@code DnsResolvers.JVM_DEFAULT}.
+	 * @return the resolver
+	 */
+	public SocketAddressResolver socketAddressResolver() {
+		return MappingSocketAddressResolver.create(this::apply);
+	}
+
+	/**
+	 * A Lettuce resolver that connects to mapped addresses and resolves their host names
+	 * with the given resolver.
 	 * @param dnsResolver resolves the mapped host names
 	 * @return the resolver
 	 */

@@ -16,9 +16,12 @@
 
 package dev.slotwise.cluster;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.internal.HostAndPort;
+import io.lettuce.core.resource.SocketAddressResolver;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,19 @@ class AddressMapTests {
 		AddressMap map = AddressMap.parse(List.of("10.0.0.5=a.example.com", "10.0.0.5:6379=b.example.com:1"));
 		assertThat(map.apply(HostAndPort.of("10.0.0.5", 6379))).isEqualTo(HostAndPort.of("b.example.com", 1));
 		assertThat(map.apply(HostAndPort.of("10.0.0.5", 6380))).isEqualTo(HostAndPort.of("a.example.com", 6380));
+	}
+
+	@Test
+	void socketAddressResolverConnectsToTheMappedAddressAndLeavesHostNamesToNetty() {
+		SocketAddressResolver resolver = AddressMap
+			.parse(List.of("10.0.0.5:6379=redis-0.example.com:7000", "10.0.0.6=127.0.0.1"))
+			.socketAddressResolver();
+		assertThat(resolver.resolve(RedisURI.create("redis://10.0.0.5:6379")))
+			.isEqualTo(InetSocketAddress.createUnresolved("redis-0.example.com", 7000));
+		assertThat(resolver.resolve(RedisURI.create("redis://10.0.0.6:6380")))
+			.isEqualTo(InetSocketAddress.createUnresolved("127.0.0.1", 6380));
+		assertThat(resolver.resolve(RedisURI.create("redis://10.0.0.7:6379")))
+			.isEqualTo(InetSocketAddress.createUnresolved("10.0.0.7", 6379));
 	}
 
 	@Test

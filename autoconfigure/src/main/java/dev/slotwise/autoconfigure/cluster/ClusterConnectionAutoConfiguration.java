@@ -23,7 +23,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.resource.DnsResolvers;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -103,7 +102,7 @@ public final class ClusterConnectionAutoConfiguration {
 		AddressMap addressMap = FailoverTuningFactory.addressMap(properties);
 		return (builder) -> {
 			if (!addressMap.isEmpty()) {
-				builder.socketAddressResolver(addressMap.socketAddressResolver(DnsResolvers.JVM_DEFAULT));
+				builder.socketAddressResolver(addressMap.socketAddressResolver());
 			}
 		};
 	}

@@ -16,6 +16,7 @@
 
 package dev.slotwise.autoconfigure.cluster;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,10 +25,12 @@ import dev.slotwise.cluster.FailoverTuning;
 import dev.slotwise.key.ClusterKeys;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.MappingSocketAddressResolver;
+import io.lettuce.core.resource.SocketAddressResolver;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -163,11 +166,24 @@ class ClusterConnectionAutoConfigurationTests {
 		assertThat(properties.getKeepAlive().getCount()).isEqualTo(FailoverTuning.DEFAULT_KEEP_ALIVE_COUNT);
 	}
 
+	/**
+	 * Starts a context with an address map and resolves through it: on Spring Boot 4.1
+	 * (Lettuce 7) this fails with {@code NoSuchFieldError: JVM_DEFAULT} if the resolver
+	 * is built with Lettuce 6's {@code DnsResolvers.JVM_DEFAULT}.
+	 */
 	@Test
 	void addressMapInstallsAMappingResolver() {
 		this.runner.withPropertyValues(NODES, "slotwise.cluster.address-map=10.0.0.5:6379=127.0.0.1:7000")
-			.run((context) -> assertThat(context.getBean(ClientResources.class).socketAddressResolver())
-				.isInstanceOf(MappingSocketAddressResolver.class));
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SocketAddressResolver resolver = context.getBean(ClientResources.class).socketAddressResolver();
+				assertThat(resolver).isInstanceOf(MappingSocketAddressResolver.class);
+				assertThat(resolver.resolve(RedisURI.create("redis://10.0.0.5:6379")))
+					.isInstanceOfSatisfying(InetSocketAddress.class, (address) -> {
+						assertThat(address.getHostString()).isEqualTo("127.0.0.1");
+						assertThat(address.getPort()).isEqualTo(7000);
+					});
+			});
 	}
 
 	@Test
