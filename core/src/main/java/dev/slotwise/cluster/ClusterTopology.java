@@ -274,7 +274,7 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 					.orTimeout(this.confirmationTimeout.toMillis(), TimeUnit.MILLISECONDS)
 					.handle((nodes, failure) -> {
 						if (failure != null) {
-							logger.debug("No answer from " + other + " about " + target, failure);
+							logger.debug("No answer from " + other + " about " + target + ": " + failure);
 							return Objection.SILENT;
 						}
 						return Objection.of(ClusterPartitionParser.parse(nodes), target, slot);
@@ -289,7 +289,8 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 		if (objections.stream().allMatch((objection) -> objection == Objection.SILENT)) {
 			// No evidence either way (an overloaded machine, this client's own trouble):
 			// probe, as without confirmation.
-			logger.debug("None of the other masters answered about " + target + ", the master of slot " + slot);
+			logger.info("None of the other masters answered about " + target + ", the master of slot " + slot
+					+ "; probing it");
 			return true;
 		}
 		for (Objection objection : objections) {
