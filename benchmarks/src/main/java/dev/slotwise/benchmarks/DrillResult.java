@@ -16,11 +16,13 @@
 
 package dev.slotwise.benchmarks;
 
-import static dev.slotwise.benchmarks.DrillLog.BUCKET_MILLIS;
+import java.util.Arrays;
 
 import dev.slotwise.benchmarks.FailoverDrill.Fault;
 import dev.slotwise.benchmarks.FailoverDrill.SystemUnderTest;
 import org.HdrHistogram.Histogram;
+
+import static dev.slotwise.benchmarks.DrillLog.BUCKET_MILLIS;
 
 /**
  * One run of one system through one scenario, and the figures the report derives from it.
@@ -71,12 +73,14 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 	 * given counts.
 	 */
 	private double lowestShare(long[] counts) {
-		double steadyPerBucket = perSecond(counts) * BUCKET_MILLIS / 1000.0;
-		if (steadyPerBucket == 0) {
-			return Double.NaN;
-		}
 		int lowest = lowestBucketAfterFault(counts);
-		return ((lowest < 0) ? Long.MAX_VALUE : counts[lowest]) / steadyPerBucket;
+		return shareOfSteady(counts, (lowest < 0) ? Long.MAX_VALUE : counts[lowest]);
+	}
+
+	/** Calls in one bucket as a share of the steady state's calls per bucket. */
+	private double shareOfSteady(long[] counts, long calls) {
+		double steadyPerBucket = perSecond(counts) * BUCKET_MILLIS / 1000.0;
+		return (steadyPerBucket == 0) ? Double.NaN : calls / steadyPerBucket;
 	}
 
 	/** The bucket after the fault (the last one left out: it may be partial). */
@@ -106,16 +110,11 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 	 */
 	double lowestShareHealthyKeysBeforeFault() {
 		long[] counts = this.log.servedHealthy;
-		double steadyPerBucket = perSecond(counts) * BUCKET_MILLIS / 1000.0;
 		int from = (int) (1000 / BUCKET_MILLIS);
-		if (steadyPerBucket == 0 || this.faultBucket <= from) {
+		if (this.faultBucket <= from) {
 			return Double.NaN;
 		}
-		long lowest = Long.MAX_VALUE;
-		for (int i = from; i < this.faultBucket; i++) {
-			lowest = Math.min(lowest, counts[i]);
-		}
-		return lowest / steadyPerBucket;
+		return shareOfSteady(counts, Arrays.stream(counts, from, this.faultBucket).min().getAsLong());
 	}
 
 	double lowestShareAllKeys() {
