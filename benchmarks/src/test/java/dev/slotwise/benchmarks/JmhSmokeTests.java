@@ -49,6 +49,19 @@ class JmhSmokeTests {
 	}
 
 	@Test
+	void theValueSerializerBenchmarkRunsAndScores() throws Exception {
+		Options options = new OptionsBuilder().include(ValueSerializerBenchmark.class.getSimpleName())
+			.forks(0)
+			.warmupIterations(0)
+			.measurementIterations(1)
+			.measurementTime(TimeValue.milliseconds(100))
+			.build();
+		Collection<RunResult> results = new Runner(options).run();
+		assertThat(results).hasSize(4)
+			.allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+	}
+
+	@Test
 	void theCacheHitBenchmarkRunsAgainstALocalCluster() throws Exception {
 		Options options = new OptionsBuilder().include(CacheHitBenchmark.class.getSimpleName())
 			.forks(0)

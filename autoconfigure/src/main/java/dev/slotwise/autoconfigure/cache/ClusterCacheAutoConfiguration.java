@@ -28,6 +28,7 @@ import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.ClusterCacheSettings;
+import dev.slotwise.cache.JsonValueSerializer;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
@@ -141,7 +142,7 @@ public final class ClusterCacheAutoConfiguration {
 					"JSON needs Jackson 3 (tools.jackson.core:jackson-databind) on the classpath. Add it, or set "
 							+ "slotwise.cache.value-serializer=java.");
 		}
-		return RedisSerializer.json();
+		return JsonValueSerializer.create();
 	}
 
 }

@@ -28,6 +28,7 @@ import dev.slotwise.buffer.WriteBufferJournal;
 import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cache.JsonValueSerializer;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.serializer.JdkSerializationRedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,6 +119,18 @@ class ClusterCacheAutoConfigurationTests {
 				assertThat(manager.getCache("products")).isNotNull();
 				assertThat(manager.getCache("other")).isNull();
 			});
+	}
+
+	@Test
+	void valuesAreJsonReadInOnePassUnlessJavaIsAskedFor() {
+		this.runner.run((context) -> {
+			ClusterCache cache = (ClusterCache) context.getBean(CacheManager.class).getCache("any");
+			assertThat(cache.getSettings().serializer()).isInstanceOf(JsonValueSerializer.class);
+		});
+		this.runner.withPropertyValues("slotwise.cache.value-serializer=java").run((context) -> {
+			ClusterCache cache = (ClusterCache) context.getBean(CacheManager.class).getCache("any");
+			assertThat(cache.getSettings().serializer()).isInstanceOf(JdkSerializationRedisSerializer.class);
+		});
 	}
 
 	@Test
