@@ -114,6 +114,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	private final com.github.benmanes.caffeine.cache.@Nullable Cache<String, Object> lastValues;
 
+	private final @Nullable NearCache near;
+
 	private final Map<Object, CompletableFuture<Object>> loads = new ConcurrentHashMap<>();
 
 	/**
@@ -143,6 +145,25 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 */
 	public ClusterCache(String name, ClusterCacheSettings settings, RedisConnectionFactory connectionFactory,
 			WriteBuffer writeBuffer, SlotGuard guard, ClusterKeys keys, Clock clock, Executor executor) {
+		this(name, settings, connectionFactory, writeBuffer, guard, keys, clock, executor, null);
+	}
+
+	/**
+	 * Create a cache, with a near cache when its settings ask for one.
+	 * @param name the cache name
+	 * @param settings its settings
+	 * @param connectionFactory the Redis connection factory
+	 * @param writeBuffer where writes to failing slots go
+	 * @param guard the failure protocol, shared with the write buffer
+	 * @param keys slot computation
+	 * @param clock the clock for versions
+	 * @param executor runs {@link #retrieve(Object)} lookups, which must not block
+	 * @param tracker invalidations for the near cache, shared by every cache; required
+	 * when {@link ClusterCacheSettings#nearMaxEntries()} is positive
+	 */
+	public ClusterCache(String name, ClusterCacheSettings settings, RedisConnectionFactory connectionFactory,
+			WriteBuffer writeBuffer, SlotGuard guard, ClusterKeys keys, Clock clock, Executor executor,
+			@Nullable NearCacheTracker tracker) {
 		super(settings.allowNullValues());
 		this.name = name;
 		this.settings = settings;
@@ -155,6 +176,12 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		this.executor = executor;
 		this.lastValues = (settings.lastValueCapacity() > 0)
 				? Caffeine.newBuilder().maximumSize(settings.lastValueCapacity()).build() : null;
+		if (settings.nearMaxEntries() > 0 && tracker == null) {
+			throw new IllegalArgumentException("Cache '" + name + "' asks for a near cache of "
+					+ settings.nearMaxEntries() + " entries but has no NearCacheTracker to keep it fresh");
+		}
+		this.near = (settings.nearMaxEntries() > 0 && tracker != null)
+				? new NearCache(tracker, redisKey(""), settings.nearMaxEntries()) : null;
 	}
 
 	@Override
@@ -219,6 +246,14 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			return new Read((pending.value() != null) ? decode(redisKey, pending.value()) : null, false, at);
 		}
 		int slot = this.keys.slot(raw);
+		NearCache.Ticket ticket = null;
+		if (this.near != null) {
+			Object local = this.near.fresh(redisKey, slot);
+			if (local != null) {
+				return new Read(local, false, at);
+			}
+			ticket = this.near.ticket(redisKey, slot);
+		}
 		SlotCall<byte[]> call = this.guard.call(slot, () -> get(slot, raw));
 		if (call.throwIfRefused().unavailable()) {
 			return new Read(degraded(redisKey), false, at);
@@ -226,7 +261,31 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		byte[] stored = call.value();
 		Object value = (stored != null) ? decode(redisKey, stored) : null;
 		remember(redisKey, value);
+		if (ticket != null && value != null) {
+			keepNear(redisKey, slot, ticket, value, stored);
+		}
 		return new Read(value, stored != null && value == null, at);
+	}
+
+	/**
+	 * Keep a value read from Redis in the near cache, until its Redis TTL runs out (from
+	 * the version header: the time it was written). A value without the header has an
+	 * unknown TTL and is not kept.
+	 */
+	private void keepNear(String redisKey, int slot, NearCache.Ticket ticket, Object value, byte[] stored) {
+		VersionedValue versioned = VersionedValue.decode(stored);
+		if (versioned == null || this.near == null) {
+			return;
+		}
+		long expiresAt = this.settings.ttl().isZero() ? Long.MAX_VALUE
+				: versioned.version() + this.settings.ttl().toMillis();
+		this.near.store(redisKey, slot, ticket, value, expiresAt);
+	}
+
+	private void forgetNear(String redisKey) {
+		if (this.near != null) {
+			this.near.invalidate(redisKey);
+		}
 	}
 
 	/**
@@ -281,7 +340,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 
 	private @Nullable Object degraded(String redisKey) {
 		this.degradedReads.incrementAndGet();
-		return (this.lastValues != null) ? this.lastValues.getIfPresent(redisKey) : null;
+		Object last = (this.lastValues != null) ? this.lastValues.getIfPresent(redisKey) : null;
+		return (last != null || this.near == null) ? last : this.near.any(redisKey);
 	}
 
 	private void remember(String redisKey, @Nullable Object value) {
@@ -421,6 +481,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		WriteResult result = this.writeBuffer.setVersioned(redisKey.getBytes(StandardCharsets.UTF_8),
 				serialize(storeValue), this.settings.ttl());
 		stored(key);
+		forgetNear(redisKey);
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': a put was not accepted (" + result.reason() + ")");
 			remember(redisKey, null);
@@ -447,6 +508,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		remember(redisKey, null);
 		WriteResult result = this.writeBuffer.fillVersioned(redisKey.getBytes(StandardCharsets.UTF_8),
 				serialize(toStoreValue(value)), this.settings.ttl(), miss.at());
+		forgetNear(redisKey);
 		if (!result.acknowledged() && logger.isDebugEnabled()) {
 			logger.debug("Cache '" + this.name + "': a fill after a load was not kept (" + result.reason() + ")");
 		}
@@ -489,6 +551,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		WriteResult result = this.writeBuffer.delete(redisKey.getBytes(StandardCharsets.UTF_8));
 		stored(key);
 		remember(redisKey, null);
+		forgetNear(redisKey);
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': an eviction was not accepted (" + result.reason() + ")");
 		}
@@ -539,6 +602,9 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 		WriteResult result = this.writeBuffer.deleteByPrefix(group.getBytes(StandardCharsets.UTF_8));
 		storedAll();
+		if (this.near != null) {
+			this.near.invalidatePrefix(group);
+		}
 		if (!result.acknowledged()) {
 			logger.warn("Cache '" + this.name + "': the eviction of a tag's entries was not accepted ("
 					+ result.reason() + ")");
@@ -562,6 +628,9 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		storedAll();
 		if (this.lastValues != null) {
 			this.lastValues.invalidateAll();
+		}
+		if (this.near != null) {
+			this.near.invalidatePrefix(redisKey(""));
 		}
 		byte[] pattern = (escape(this.settings.keyPrefix() + this.name) + "::*").getBytes(StandardCharsets.UTF_8);
 		boolean removed = false;
@@ -609,6 +678,23 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 */
 	public long misses() {
 		return this.misses.get();
+	}
+
+	/**
+	 * Reads answered from this instance's near cache, fresh, without Redis; a part of the
+	 * hits.
+	 * @return the count, 0 without a near cache
+	 */
+	public long nearHits() {
+		return (this.near != null) ? this.near.hits() : 0;
+	}
+
+	/**
+	 * Entries held in this instance's near cache.
+	 * @return the estimated count, 0 without a near cache
+	 */
+	public long nearSize() {
+		return (this.near != null) ? this.near.size() : 0;
 	}
 
 	/**

@@ -32,9 +32,12 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * of failing slots; 0 answers them as misses
  * @param readTimeout how long a read waits for Redis before it answers degraded and marks
  * its slot failing; {@link Duration#ZERO} waits the connection's command timeout
+ * @param nearMaxEntries how many entries this instance keeps in memory and serves while
+ * Redis can tell it they changed (the near cache, see {@link NearCacheTracker}); 0 for no
+ * near cache
  */
 public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
-		RedisSerializer<Object> serializer, int lastValueCapacity, Duration readTimeout) {
+		RedisSerializer<Object> serializer, int lastValueCapacity, Duration readTimeout, int nearMaxEntries) {
 
 	/** Default time to live of entries: 10 minutes. */
 	public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -53,6 +56,24 @@ public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String
 	public static final int DEFAULT_RETRIEVE_THREADS = 16;
 
 	/**
+	 * Settings without a near cache.
+	 * @param ttl time to live of entries; {@link Duration#ZERO} for none
+	 * @param allowNullValues whether {@code null} values are cached
+	 * @param keyPrefix prefix of every Redis key, before {@code <cache name>::}; no
+	 * braces
+	 * @param serializer turns values into bytes and back
+	 * @param lastValueCapacity how many last-seen values this instance keeps to answer
+	 * reads of failing slots; 0 answers them as misses
+	 * @param readTimeout how long a read waits for Redis before it answers degraded and
+	 * marks its slot failing; {@link Duration#ZERO} waits the connection's command
+	 * timeout
+	 */
+	public ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
+			RedisSerializer<Object> serializer, int lastValueCapacity, Duration readTimeout) {
+		this(ttl, allowNullValues, keyPrefix, serializer, lastValueCapacity, readTimeout, 0);
+	}
+
+	/**
 	 * Settings whose reads wait the connection's command timeout.
 	 * @param ttl time to live of entries; {@link Duration#ZERO} for none
 	 * @param allowNullValues whether {@code null} values are cached
@@ -64,7 +85,7 @@ public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String
 	 */
 	public ClusterCacheSettings(Duration ttl, boolean allowNullValues, String keyPrefix,
 			RedisSerializer<Object> serializer, int lastValueCapacity) {
-		this(ttl, allowNullValues, keyPrefix, serializer, lastValueCapacity, Duration.ZERO);
+		this(ttl, allowNullValues, keyPrefix, serializer, lastValueCapacity, Duration.ZERO, 0);
 	}
 
 	/**
@@ -88,6 +109,9 @@ public record ClusterCacheSettings(Duration ttl, boolean allowNullValues, String
 		Objects.requireNonNull(readTimeout, "readTimeout must not be null");
 		if (readTimeout.isNegative()) {
 			throw new IllegalArgumentException("readTimeout must not be negative, was " + readTimeout);
+		}
+		if (nearMaxEntries < 0) {
+			throw new IllegalArgumentException("nearMaxEntries must not be negative, was " + nearMaxEntries);
 		}
 	}
 
