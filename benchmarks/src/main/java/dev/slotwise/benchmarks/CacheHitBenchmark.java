@@ -39,8 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The cache hit path on the same local 3+3 cluster: Spring Boot's own
- * {@code RedisCacheManager} (the baseline) against Slotwise's {@code ClusterCache}, each
- * reading a present key through {@code Cache.get}.
+ * {@code RedisCacheManager} (the baseline) against Slotwise's {@code ClusterCache}, with
+ * and without its near cache, each reading a present key through {@code Cache.get}.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar CacheHitBenchmark -f 1 -wi 3 -i 5
@@ -60,9 +60,13 @@ public class CacheHitBenchmark {
 
 	private ConfigurableApplicationContext slotwise;
 
+	private ConfigurableApplicationContext near;
+
 	private Cache plainCache;
 
 	private Cache slotwiseCache;
+
+	private Cache nearCache;
 
 	@Setup(Level.Trial)
 	public void start() {
@@ -71,12 +75,22 @@ public class CacheHitBenchmark {
 		this.slotwise = FailoverDrill.SystemUnderTest.SLOTWISE.start(this.cluster);
 		this.plainCache = Objects.requireNonNull(this.plain.getBean(CacheManager.class).getCache("plain"));
 		this.slotwiseCache = Objects.requireNonNull(this.slotwise.getBean(CacheManager.class).getCache("slotwise"));
+		this.near = FailoverDrill.SystemUnderTest.SLOTWISE.application(this.cluster, null,
+				"slotwise.cache.near.enabled=true");
+		this.nearCache = Objects.requireNonNull(this.near.getBean(CacheManager.class).getCache("near"));
 		this.plainCache.put("product:{42}", "a cached product");
 		this.slotwiseCache.put("product:{42}", "a cached product");
+		this.nearCache.put("product:{42}", "a cached product");
+		// The first reads go to Redis until the master's tracking is on.
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (((dev.slotwise.cache.ClusterCache) this.nearCache).nearHits() == 0 && System.nanoTime() < deadline) {
+			this.nearCache.get("product:{42}");
+		}
 	}
 
 	@TearDown(Level.Trial)
 	public void stop() {
+		this.near.close();
 		this.slotwise.close();
 		this.plain.close();
 		this.cluster.close();
@@ -90,6 +104,11 @@ public class CacheHitBenchmark {
 	@Benchmark
 	public Object slotwiseClusterCacheHit() {
 		return this.slotwiseCache.get("product:{42}");
+	}
+
+	@Benchmark
+	public Object slotwiseNearCacheHit() {
+		return this.nearCache.get("product:{42}");
 	}
 
 }

@@ -70,7 +70,7 @@ class JmhSmokeTests {
 			.measurementTime(TimeValue.milliseconds(200))
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
-		assertThat(results).hasSize(2)
+		assertThat(results).hasSize(3)
 			.allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
 	}
 

@@ -118,7 +118,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 
 	private @Nullable RedisClusterClient client;
 
-	private @Nullable StatefulRedisClusterConnection<String, String> connection;
+	private @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> connection;
 
 	private @Nullable Disposable subscription;
 
@@ -143,8 +143,9 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 	}
 
 	/**
-	 * Open the tracking connection and start the heartbeat. Fails if the cluster cannot
-	 * track (Redis before 6, or a client speaking RESP2).
+	 * Start the heartbeat, which opens the tracking connection (and opens it again until
+	 * it succeeds, so that the application starts while Redis is away) and turns tracking
+	 * on. Until then no copy is fresh, and caches read Redis.
 	 */
 	@Override
 	public synchronized void afterPropertiesSet() {
@@ -152,19 +153,15 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 			return;
 		}
 		RedisClusterClient clusterClient = LettuceCommands.client(this.connectionFactory)
-			.orElseThrow(() -> new IllegalStateException(
-					"The near cache needs Spring Boot's Lettuce client on a Redis Cluster (spring.data.redis.cluster.nodes)"));
+			.orElseThrow(() -> new IllegalStateException("The near cache needs Spring Boot's Lettuce client on a "
+					+ "Redis Cluster (spring.data.redis.cluster.nodes)"));
 		this.client = clusterClient;
-		StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
-		this.connection = cluster;
-		cluster.addListener(this::onPush);
 		this.subscription = clusterClient.getResources()
 			.eventBus()
 			.get()
 			.filter(ClusterTopologyChangedEvent.class::isInstance)
 			.subscribe((event) -> update(((ClusterTopologyChangedEvent) event).after()),
 					(failure) -> logger.warn("The near cache stopped following the cluster's topology", failure));
-		update(cluster.getPartitions().getPartitions());
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "slotwise-near-cache");
 			thread.setDaemon(true);
@@ -185,9 +182,33 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 			this.subscription = null;
 		}
 		if (this.connection != null) {
-			this.connection.closeAsync();
+			this.connection.thenAccept(StatefulRedisClusterConnection::closeAsync);
 			this.connection = null;
 		}
+	}
+
+	/**
+	 * The tracking connection, once open; the first call opens it.
+	 */
+	private synchronized @Nullable StatefulRedisClusterConnection<String, String> connection() {
+		RedisClusterClient clusterClient = this.client;
+		if (this.connection == null && clusterClient != null) {
+			this.connection = clusterClient.connectAsync(StringCodec.UTF8).toCompletableFuture().thenApply((opened) -> {
+				opened.addListener(this::onPush);
+				update(opened.getPartitions().getPartitions());
+				return opened;
+			});
+		}
+		CompletableFuture<StatefulRedisClusterConnection<String, String>> opening = this.connection;
+		if (opening == null || !opening.isDone()) {
+			return null;
+		}
+		if (opening.isCompletedExceptionally()) {
+			// No node answered: open it again on the next beat.
+			this.connection = null;
+			return null;
+		}
+		return opening.join();
 	}
 
 	/**
@@ -296,7 +317,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 
 	/** One heartbeat: connect and track where needed, then ask every master its id. */
 	private void beat() {
-		StatefulRedisClusterConnection<String, String> cluster = this.connection;
+		StatefulRedisClusterConnection<String, String> cluster = connection();
 		if (cluster == null) {
 			return;
 		}

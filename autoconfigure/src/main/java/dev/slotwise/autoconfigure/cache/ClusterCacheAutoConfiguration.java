@@ -29,6 +29,7 @@ import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.ClusterCacheSettings;
 import dev.slotwise.cache.JsonValueSerializer;
+import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.cluster.SlotGuard;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
@@ -46,9 +47,11 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -67,6 +70,8 @@ public final class ClusterCacheAutoConfiguration {
 
 	private static final String JACKSON = "tools.jackson.databind.ObjectMapper";
 
+	private static final String READ_FROM = "spring.data.redis.lettuce.read-from";
+
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
@@ -79,23 +84,65 @@ public final class ClusterCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
+	@Conditional(OnNearCacheCondition.class)
+	NearCacheTracker slotwiseNearCacheTracker(RedisConnectionFactory connectionFactory, SlotwiseCacheProperties cache,
+			Environment environment) {
+		String readFrom = environment.getProperty(READ_FROM);
+		if (readFrom != null && !readFrom.equalsIgnoreCase("master") && !readFrom.equalsIgnoreCase("upstream")) {
+			throw new InvalidConfigurationPropertyValueException(READ_FROM, readFrom,
+					"The near cache (slotwise.cache.near) reads from masters only: a replica may answer with a value "
+							+ "older than an invalidation this instance has already received, and the near cache "
+							+ "would keep it. Leave " + READ_FROM + " unset, or turn the near cache off.");
+		}
+		PropertyChecks.positive("slotwise.cache.near.max-staleness", cache.getNear().getMaxStaleness());
+		try {
+			return new NearCacheTracker(connectionFactory, cache.getNear().getMaxStaleness());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("slotwise.cache.near.max-staleness",
+					cache.getNear().getMaxStaleness(), ex.getMessage());
+		}
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
 	@ConditionalOnBean(WriteBuffer.class)
 	@ConditionalOnBooleanProperty(name = "slotwise.cache.enabled", matchIfMissing = true)
 	ClusterCacheManager cacheManager(RedisConnectionFactory connectionFactory, WriteBuffer writeBuffer, SlotGuard guard,
-			ClusterKeys keys, SlotwiseCacheProperties cache, CacheRetrieveExecutor executor) {
+			ClusterKeys keys, SlotwiseCacheProperties cache, CacheRetrieveExecutor executor,
+			ObjectProvider<NearCacheTracker> nearCacheTracker) {
 		RedisSerializer<Object> serializer = serializer(cache.getValueSerializer());
 		ClusterCacheSettings defaults = settings(cache, serializer, cache.getDefaultTtl(), cache.getLastValueCapacity(),
+				nearEntries(cache.getNear().isEnabled(), cache.getNear().getMaxEntries(), "slotwise.cache.near"),
 				"slotwise.cache");
 		Map<String, ClusterCacheSettings> configured = new LinkedHashMap<>();
-		cache.getCaches()
-			.forEach((name, spec) -> configured.put(name, settings(cache, serializer,
+		cache.getCaches().forEach((name, spec) -> {
+			SlotwiseCacheProperties.CacheNear near = spec.getNear();
+			int nearEntries = nearEntries((near.getEnabled() != null) ? near.getEnabled() : cache.getNear().isEnabled(),
+					(near.getMaxEntries() != null) ? near.getMaxEntries() : cache.getNear().getMaxEntries(),
+					"slotwise.cache.caches." + name + ".near");
+			configured.put(name, settings(cache, serializer,
 					(spec.getTtl() != null) ? spec.getTtl() : cache.getDefaultTtl(),
 					(spec.getLastValueCapacity() != null) ? spec.getLastValueCapacity() : cache.getLastValueCapacity(),
-					"slotwise.cache.caches." + name)));
+					nearEntries, "slotwise.cache.caches." + name));
+		});
+		NearCacheTracker tracker = nearCacheTracker.getIfAvailable();
 		return new ClusterCacheManager(configured, cache.isAllowRuntimeCaches() ? defaults : null,
 				(name, settings) -> new ClusterCache(name, settings, connectionFactory, writeBuffer, guard, keys,
-						Clock.systemUTC(), executor.executor()));
+						Clock.systemUTC(), executor.executor(), tracker));
+	}
+
+	private static int nearEntries(boolean enabled, int maxEntries, String prefix) {
+		if (!enabled) {
+			return 0;
+		}
+		if (maxEntries < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-entries", maxEntries,
+					"A near cache holds at least one entry. Raise it, or set " + prefix + ".enabled=false.");
+		}
+		return maxEntries;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -105,15 +152,16 @@ public final class ClusterCacheAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SlotwiseCacheMetrics slotwiseCacheMetrics(ObjectProvider<ClusterCacheManager> cacheManager,
-				ObjectProvider<WriteBuffer> writeBuffer, ObjectProvider<SlotHealth> slotHealth) {
+				ObjectProvider<WriteBuffer> writeBuffer, ObjectProvider<SlotHealth> slotHealth,
+				ObjectProvider<NearCacheTracker> nearCacheTracker) {
 			return new SlotwiseCacheMetrics(cacheManager.getIfAvailable(), writeBuffer.getIfAvailable(),
-					slotHealth.getIfAvailable());
+					slotHealth.getIfAvailable(), nearCacheTracker.getIfAvailable());
 		}
 
 	}
 
 	private static ClusterCacheSettings settings(SlotwiseCacheProperties cache, RedisSerializer<Object> serializer,
-			java.time.Duration ttl, int lastValueCapacity, String prefix) {
+			java.time.Duration ttl, int lastValueCapacity, int nearEntries, String prefix) {
 		if (ttl.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".ttl", ttl,
 					"A time to live must not be negative. Use 0 to keep entries until they are evicted.");
@@ -125,7 +173,7 @@ public final class ClusterCacheAutoConfiguration {
 		PropertyChecks.positive("slotwise.cache.read-timeout", cache.getReadTimeout());
 		try {
 			return new ClusterCacheSettings(ttl, cache.isAllowNullValues(), cache.getKeyPrefix(), serializer,
-					lastValueCapacity, cache.getReadTimeout());
+					lastValueCapacity, cache.getReadTimeout(), nearEntries);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("slotwise.cache.key-prefix", cache.getKeyPrefix(),

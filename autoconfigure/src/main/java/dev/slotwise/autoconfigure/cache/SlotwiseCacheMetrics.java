@@ -22,6 +22,7 @@ import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.cluster.SlotHealth;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,6 +40,11 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code slotwise.cache.gets} (cache, result=hit|miss): every read;</li>
  * <li>{@code slotwise.cache.degraded.reads} (cache): reads of failing slots answered
  * without Redis (a part of the gets);</li>
+ * <li>{@code slotwise.cache.near.hits} (cache) and {@code slotwise.cache.near.size}
+ * (cache): reads answered from the near cache, and its entries now;</li>
+ * <li>{@code slotwise.cache.near.invalidations} and
+ * {@code slotwise.cache.near.tracking.losses}: the near caches' invalidations, and the
+ * times a master's tracking was lost;</li>
  * <li>{@code slotwise.write-buffer.pending} and {@code .pending.bytes}: held now;</li>
  * <li>{@code slotwise.write-buffer.buffered}, {@code .replayed}, {@code .superseded}:
  * totals;</li>
@@ -55,6 +61,8 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 
 	private final @Nullable SlotHealth slotHealth;
 
+	private final @Nullable NearCacheTracker nearCacheTracker;
+
 	/**
 	 * Create the binder; each part may be absent.
 	 * @param cacheManager the cache manager, or {@code null}
@@ -63,15 +71,37 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 	 */
 	public SlotwiseCacheMetrics(@Nullable ClusterCacheManager cacheManager, @Nullable WriteBuffer writeBuffer,
 			@Nullable SlotHealth slotHealth) {
+		this(cacheManager, writeBuffer, slotHealth, null);
+	}
+
+	/**
+	 * Create the binder; each part may be absent.
+	 * @param cacheManager the cache manager, or {@code null}
+	 * @param writeBuffer the write buffer, or {@code null}
+	 * @param slotHealth the slot health, or {@code null}
+	 * @param nearCacheTracker the near caches' tracker, or {@code null}
+	 */
+	public SlotwiseCacheMetrics(@Nullable ClusterCacheManager cacheManager, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotHealth slotHealth, @Nullable NearCacheTracker nearCacheTracker) {
 		this.cacheManager = cacheManager;
 		this.writeBuffer = writeBuffer;
 		this.slotHealth = slotHealth;
+		this.nearCacheTracker = nearCacheTracker;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		if (this.cacheManager != null) {
 			this.cacheManager.forEachCache((cache) -> bindCache(registry, cache));
+		}
+		NearCacheTracker tracker = this.nearCacheTracker;
+		if (tracker != null) {
+			counter(registry, "slotwise.cache.near.invalidations",
+					"Invalidations the masters sent the near caches (keys, and flushes)", tracker,
+					NearCacheTracker::invalidations);
+			counter(registry, "slotwise.cache.near.tracking.losses",
+					"Times a master's tracking link was lost or lapsed and its slots' near entries stopped being fresh",
+					tracker, NearCacheTracker::trackingLosses);
 		}
 		WriteBuffer buffer = this.writeBuffer;
 		if (buffer != null) {
@@ -120,6 +150,15 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 		FunctionCounter.builder("slotwise.cache.gets", cache, ClusterCache::misses)
 			.description("Cache reads")
 			.tags("cache", cache.getName(), "result", "miss")
+			.register(registry);
+		FunctionCounter.builder("slotwise.cache.near.hits", cache, ClusterCache::nearHits)
+			.description("Cache reads answered from this instance's near cache, without Redis (a part of the hits)")
+			.tags("cache", cache.getName())
+			.register(registry);
+		Gauge.builder("slotwise.cache.near.size", cache, ClusterCache::nearSize)
+			.description("Entries held in this instance's near cache now")
+			.tags("cache", cache.getName())
+			.baseUnit("entries")
 			.register(registry);
 		FunctionCounter.builder("slotwise.cache.degraded.reads", cache, ClusterCache::degradedReads)
 			.description("Cache reads of failing slots answered without Redis")

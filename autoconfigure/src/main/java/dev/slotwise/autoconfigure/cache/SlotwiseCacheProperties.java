@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.slotwise.cache.ClusterCacheSettings;
+import dev.slotwise.cache.NearCacheTracker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -83,6 +84,12 @@ public class SlotwiseCacheProperties {
 	 * for at most the read timeout.
 	 */
 	private int retrieveThreads = ClusterCacheSettings.DEFAULT_RETRIEVE_THREADS;
+
+	/**
+	 * The near cache: entries kept in this instance's memory and served without Redis
+	 * while Redis can tell this instance they changed.
+	 */
+	private final Near near = new Near();
 
 	/**
 	 * Caches by name, with their own settings.
@@ -161,6 +168,10 @@ public class SlotwiseCacheProperties {
 		this.retrieveThreads = retrieveThreads;
 	}
 
+	public Near getNear() {
+		return this.near;
+	}
+
 	public Map<String, CacheSpec> getCaches() {
 		return this.caches;
 	}
@@ -184,6 +195,15 @@ public class SlotwiseCacheProperties {
 		 */
 		private @Nullable Integer lastValueCapacity;
 
+		/**
+		 * This cache's near cache; unset values come from 'slotwise.cache.near.*'.
+		 */
+		private final CacheNear near = new CacheNear();
+
+		public CacheNear getNear() {
+			return this.near;
+		}
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -198,6 +218,91 @@ public class SlotwiseCacheProperties {
 
 		public void setLastValueCapacity(@Nullable Integer lastValueCapacity) {
 			this.lastValueCapacity = lastValueCapacity;
+		}
+
+	}
+
+	/**
+	 * Near cache defaults, for every cache.
+	 */
+	public static class Near {
+
+		/**
+		 * Whether caches keep a near cache: entries held in this instance's memory,
+		 * served without a round trip while every master tracks them for this instance
+		 * (CLIENT TRACKING). Off by default: it costs memory, and a write made on another
+		 * instance may be read here for up to 'max-staleness'.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * How many entries each cache's near cache holds at most.
+		 */
+		private int maxEntries = 10_000;
+
+		/**
+		 * How long after its acknowledgement a write made on another instance (or by any
+		 * other client) may still be read from a near cache. A master's tracking
+		 * connection answers a heartbeat four times in this period; while it does not,
+		 * that master's entries are read from Redis.
+		 */
+		private Duration maxStaleness = NearCacheTracker.DEFAULT_MAX_STALENESS;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public Duration getMaxStaleness() {
+			return this.maxStaleness;
+		}
+
+		public void setMaxStaleness(Duration maxStaleness) {
+			this.maxStaleness = maxStaleness;
+		}
+
+	}
+
+	/**
+	 * One cache's near cache; unset values come from 'slotwise.cache.near.*'.
+	 */
+	public static class CacheNear {
+
+		/**
+		 * Whether this cache keeps a near cache.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * How many entries this cache's near cache holds at most.
+		 */
+		private @Nullable Integer maxEntries;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(@Nullable Integer maxEntries) {
+			this.maxEntries = maxEntries;
 		}
 
 	}

@@ -29,6 +29,7 @@ import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
 import dev.slotwise.cache.JsonValueSerializer;
+import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.cluster.SlotHealth;
 import dev.slotwise.key.ClusterKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -119,6 +120,56 @@ class ClusterCacheAutoConfigurationTests {
 				assertThat(manager.getCache("products")).isNotNull();
 				assertThat(manager.getCache("other")).isNull();
 			});
+	}
+
+	@Test
+	void theNearCacheIsOffUnlessACacheAsksForIt() {
+		this.runner.withPropertyValues("slotwise.cache.caches.products.ttl=30s").run((context) -> {
+			assertThat(context).doesNotHaveBean(NearCacheTracker.class);
+			assertThat(nearEntries(context, "products")).isZero();
+		});
+		this.runner.withPropertyValues("slotwise.cache.near.enabled=true",
+				"slotwise.cache.caches.products.near.max-entries=50", "slotwise.cache.caches.users.near.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(NearCacheTracker.class);
+				assertThat(context.getBean(NearCacheTracker.class).maxStaleness()).isEqualTo(Duration.ofMillis(200));
+				assertThat(nearEntries(context, "products")).isEqualTo(50);
+				assertThat(nearEntries(context, "users")).isZero();
+				assertThat(nearEntries(context, "other")).isEqualTo(10_000);
+			});
+		this.runner
+			.withPropertyValues("slotwise.cache.caches.products.near.enabled=true",
+					"slotwise.cache.near.max-staleness=80ms")
+			.run((context) -> {
+				assertThat(context.getBean(NearCacheTracker.class).maxStaleness()).isEqualTo(Duration.ofMillis(80));
+				assertThat(nearEntries(context, "products")).isEqualTo(10_000);
+				assertThat(nearEntries(context, "other")).isZero();
+			});
+	}
+
+	@Test
+	void aNearCacheWithBadSettingsOrReplicaReadsFailsAtStartNamingTheProperty() {
+		this.runner
+			.withPropertyValues("slotwise.cache.near.enabled=true",
+					"spring.data.redis.lettuce.read-from=replicaPreferred")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("spring.data.redis.lettuce.read-from")
+				.hasMessageContaining("reads from masters only"));
+		this.runner
+			.withPropertyValues("slotwise.cache.near.enabled=true", "slotwise.cache.caches.products.near.max-entries=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cache.caches.products.near.max-entries"));
+		this.runner.withPropertyValues("slotwise.cache.near.enabled=true", "slotwise.cache.near.max-staleness=10ms")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("slotwise.cache.near.max-staleness")
+				.hasMessageContaining("at least 20ms"));
+	}
+
+	private static int nearEntries(org.springframework.context.ApplicationContext context, String cache) {
+		return ((ClusterCache) context.getBean(CacheManager.class).getCache(cache)).getSettings().nearMaxEntries();
 	}
 
 	@Test
