@@ -387,7 +387,17 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		this.trackingLosses.incrementAndGet();
 		node.coveredUntil = 0;
 		bump(node);
-		logger.info("Near cache: the copies of " + node.id + "'s slots are no longer fresh: " + why);
+		// A starved machine may lapse often: the meter counts every loss, the log tells
+		// at info only of a lost connection.
+		if (why.startsWith("its heartbeat") ? logger.isDebugEnabled() : logger.isInfoEnabled()) {
+			String message = "Near cache: the copies of " + node.id + "'s slots are no longer fresh: " + why;
+			if (why.startsWith("its heartbeat")) {
+				logger.debug(message);
+			}
+			else {
+				logger.info(message);
+			}
+		}
 	}
 
 	private void bump(Node node) {

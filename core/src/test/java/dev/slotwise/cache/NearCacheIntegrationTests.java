@@ -16,10 +16,14 @@
 
 package dev.slotwise.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+
+import dev.slotwise.cluster.SlotGuard;
 
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
@@ -103,6 +107,31 @@ class NearCacheIntegrationTests {
 		this.one.awaitNear("p2", "jug");
 		this.cacheOne.clear();
 		assertThat(this.cacheOne.get("p2")).isNull();
+	}
+
+	@Test
+	void aCacheCreatedWhileTrackingRunsIsTrackedToo() {
+		this.cacheOne.put("p4", "first");
+		this.one.awaitNear("p4", "first");
+		ClusterCache later = new ClusterCache("orders",
+				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 0,
+						Duration.ofMillis(250), 100),
+				this.one.fixture.connectionFactory, this.one.fixture.writeBuffer,
+				new SlotGuard(this.one.fixture.slotHealth), this.one.fixture.keys, Clock.systemUTC(),
+				ForkJoinPool.commonPool(), this.one.tracker);
+		later.put("o1", "placed");
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			long before = later.nearHits();
+			return "placed".equals(later.get("o1", String.class)) && later.nearHits() > before;
+		});
+		// Another instance's write to the second prefix reaches the copy too.
+		this.two.fixture
+			.cache("orders",
+					new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 0,
+							Duration.ofMillis(250)))
+			.put("o1", "shipped");
+		await().atMost(BOUND.plusSeconds(1)).until(() -> "shipped".equals(later.get("o1", String.class)));
+		this.one.awaitNear("p4", "first");
 	}
 
 	@Test
