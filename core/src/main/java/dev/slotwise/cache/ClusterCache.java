@@ -141,7 +141,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 * @param guard the failure protocol, shared with the write buffer
 	 * @param keys slot computation
 	 * @param clock the clock for versions
-	 * @param executor runs {@link #retrieve(Object)} lookups, which must not block
+	 * @param executor runs {@link #retrieve(Object)} lookups and the store after a
+	 * {@link #retrieve(Object, Supplier)} load, which must not block their callers
 	 */
 	public ClusterCache(String name, ClusterCacheSettings settings, RedisConnectionFactory connectionFactory,
 			WriteBuffer writeBuffer, SlotGuard guard, ClusterKeys keys, Clock clock, Executor executor) {
@@ -453,7 +454,10 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			if (running != null) {
 				return running.thenApply((value) -> (T) fromStoreValue(value));
 			}
-			valueLoader.get().whenComplete((value, failure) -> {
+			// The loader's future may complete on an event loop (a WebClient call, a
+			// reactive Redis read): the fill, a blocking write, runs on the cache's own
+			// threads instead.
+			valueLoader.get().whenCompleteAsync((value, failure) -> {
 				try {
 					if (failure != null) {
 						mine.completeExceptionally(failure);
@@ -469,7 +473,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 				finally {
 					this.loads.remove(key, mine);
 				}
-			});
+			}, this.executor);
 			return mine.thenApply((value) -> (T) fromStoreValue(value));
 		});
 	}

@@ -23,10 +23,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits a Spring MVC handler method by a named limit
+ * Limits a Spring MVC or WebFlux handler method by a named limit
  * ({@code slotwise.rate-limit.limits.<name>.*}). A denied request gets {@code 429 Too
- * Many Requests} with {@code Retry-After}; every limited response carries
- * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset}.
+ * Many Requests} with {@code Retry-After} and an RFC 9457 problem detail; every limited
+ * response carries the rate-limit header fields {@code slotwise.rate-limit.headers}
+ * chooses ({@code RateLimit-Policy} and {@code RateLimit} by default).
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -42,9 +43,12 @@ public @interface RateLimited {
 
 	/**
 	 * A SpEL expression for the subject the limit counts, evaluated against the request:
-	 * {@code #request} (the {@code HttpServletRequest}), {@code #principal} (its user, or
-	 * null), {@code #pathVariables} (a map). A subject that evaluates to null or blank is
-	 * answered {@code 400} with a message, never allowed silently.
+	 * {@code #request} (the {@code HttpServletRequest}, or WebFlux's
+	 * {@code ServerHttpRequest}, which gets a {@code remoteAddr} so that the default
+	 * works on both), {@code #principal} (its user, or null), {@code #pathVariables} (a
+	 * map), and on WebFlux {@code #exchange}. A subject that evaluates to null or blank
+	 * is answered {@code 400} with a problem detail naming the expression, never allowed
+	 * silently.
 	 * @return the expression
 	 */
 	String subject() default "#request.remoteAddr";

@@ -73,6 +73,15 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>
  * When Redis cannot answer, the {@link FailureMode} decides, and the decision is marked
  * {@link RateLimitDecision#degraded() degraded}.
+ *
+ * <p>
+ * <b>Without blocking.</b> {@link #tryAcquireAsync(String, String)} makes the same
+ * decision for callers that must not wait (an event loop, a reactive pipeline): it sends
+ * the script and returns, and its future completes on Lettuce's I/O thread. It shares the
+ * lanes, the failure protocol and the failure mode with {@link #tryAcquire}: both kinds
+ * of caller may queue in the same batch. A slot marked failing is decided by the failure
+ * mode at once; a call that meets an outage (Lettuce's command timeout, a lost
+ * connection) marks it.
  */
 @SuppressWarnings("rawtypes")
 public class RateLimiter {
@@ -207,12 +216,31 @@ public class RateLimiter {
 	 * @throws IllegalArgumentException if the limit is unknown or the subject blank
 	 */
 	public RateLimitDecision tryAcquire(String subject, String limitName) {
+		return decide(subject, plan(limitName));
+	}
+
+	private Plan plan(String limitName) {
 		Plan plan = this.plans.get(limitName);
 		if (plan == null) {
 			throw new IllegalArgumentException("Unknown rate limit '" + limitName + "'. Configure it under "
 					+ "slotwise.rate-limit.limits." + limitName + " (known: " + this.limits.keySet() + ")");
 		}
-		return decide(subject, plan);
+		return plan;
+	}
+
+	/**
+	 * Decide under a named limit without blocking the caller: the decision
+	 * {@link #tryAcquire(String, String)} would make, once Redis has answered (or the
+	 * failure mode decided). Nothing on the way waits, when the connection factory shares
+	 * its native connection (Spring Data's default and Slotwise's).
+	 * @param subject who is limited; not blank
+	 * @param limitName a limit configured under {@code slotwise.rate-limit.limits}
+	 * @return the decision, completed on Lettuce's I/O thread (or at once, when the
+	 * subject's slot fails fast); failed with the error a refused script call gives
+	 * @throws IllegalArgumentException if the limit is unknown or the subject blank
+	 */
+	public CompletableFuture<RateLimitDecision> tryAcquireAsync(String subject, String limitName) {
+		return decideAsync(subject, plan(limitName));
 	}
 
 	/**
@@ -288,22 +316,49 @@ public class RateLimiter {
 	}
 
 	private RateLimitDecision decide(String subject, Plan plan) {
-		if (subject == null || subject.isBlank()) {
-			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + plan.name() + "')");
-		}
+		requireSubject(subject, plan);
 		if (!plan.coalesced()) {
 			return decision(call(subject, plan, 1), 0, subject, plan);
 		}
+		Seat seat = seat(subject, plan);
+		if (seat.index() == 0) {
+			lead(seat.key(), seat.lane(), seat.batch(), seat.previous(), subject, plan);
+		}
+		return decision(seat.batch().reply.join(), seat.index(), subject, plan);
+	}
+
+	private CompletableFuture<RateLimitDecision> decideAsync(String subject, Plan plan) {
+		requireSubject(subject, plan);
+		if (!plan.coalesced()) {
+			return callAsync(subject, plan, 1).thenApply((reply) -> decision(reply, 0, subject, plan));
+		}
+		Seat seat = seat(subject, plan);
+		if (seat.index() == 0) {
+			leadAsync(seat.key(), seat.lane(), seat.batch(), seat.previous(), subject, plan);
+		}
+		return seat.batch().reply.thenApply((reply) -> decision(reply, seat.index(), subject, plan));
+	}
+
+	private static void requireSubject(String subject, Plan plan) {
+		if (subject == null || subject.isBlank()) {
+			throw new IllegalArgumentException("A rate-limit subject must not be blank (limit '" + plan.name() + "')");
+		}
+	}
+
+	/**
+	 * Take a caller's place in its subject's lane: in the call sent now (when none is in
+	 * flight), or in the batch that queues for the next call.
+	 */
+	private Seat seat(String subject, Plan plan) {
 		LaneKey key = new LaneKey(plan.name(), subject);
 		while (true) {
 			Lane lane = this.lanes.computeIfAbsent(key, (absent) -> new Lane());
-			Batch batch;
-			Batch previous;
-			int index;
 			synchronized (lane) {
 				if (lane.retired) {
 					continue;
 				}
+				Batch batch;
+				Batch previous;
 				if (lane.current == null) {
 					// Nothing in flight: send at once.
 					batch = new Batch();
@@ -320,12 +375,8 @@ public class RateLimiter {
 					batch = lane.next;
 					previous = null;
 				}
-				index = batch.size++;
+				return new Seat(key, lane, batch, previous, batch.size++);
 			}
-			if (index == 0) {
-				lead(key, lane, batch, previous, subject, plan);
-			}
-			return decision(batch.reply.join(), index, subject, plan);
 		}
 	}
 
@@ -359,6 +410,34 @@ public class RateLimiter {
 		finish(key, lane, batch, reply);
 	}
 
+	/**
+	 * {@link #lead} without waiting: the batch's call is sent when the call before it
+	 * completes, on the thread that completes it.
+	 */
+	private void leadAsync(LaneKey key, Lane lane, Batch batch, @Nullable Batch previous, String subject, Plan plan) {
+		CompletableFuture<?> before = (previous != null) ? previous.reply : CompletableFuture.completedFuture(null);
+		before.whenComplete((ignored, unused) -> {
+			int asked = 1;
+			if (previous != null) {
+				synchronized (lane) {
+					// Closed: later callers queue for the call after this one.
+					lane.current = batch;
+					lane.next = null;
+					asked = batch.size;
+				}
+			}
+			CompletableFuture<Reply> reply;
+			try {
+				reply = callAsync(subject, plan, asked);
+			}
+			catch (RuntimeException ex) {
+				reply = CompletableFuture.completedFuture(Reply.failed(ex));
+			}
+			reply.whenComplete((answer, failure) -> finish(key, lane, batch,
+					(failure != null) ? Reply.failed(runtime(failure)) : answer));
+		});
+	}
+
 	private void finish(LaneKey key, Lane lane, Batch batch, Reply reply) {
 		synchronized (lane) {
 			if (lane.current == batch && lane.next == null) {
@@ -376,13 +455,9 @@ public class RateLimiter {
 	 * of a batch sees it.
 	 */
 	private Reply call(String subject, Plan plan, int asked) {
-		String tag = tag(subject);
-		byte[] state = bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), plan.code()));
-		List<byte[]> scriptKeys = (plan.limit().algorithm() == RateLimit.Algorithm.FIXED_WINDOW)
-				? List.of(state, bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), "quota"))) : List.of(state);
-		byte[] permits = (asked == 1) ? ONE : bytes(Integer.toString(asked));
+		ScriptCall script = scriptCall(subject, plan, asked);
 		this.scriptCalls.increment();
-		SlotCall<List<?>> call = this.guard.call(this.keys.slot(state), () -> run(plan, scriptKeys, permits));
+		SlotCall<List<?>> call = this.guard.call(script.slot(), () -> run(plan, script.keys(), script.permits()));
 		if (call.kind() == SlotCall.Kind.REFUSED) {
 			return Reply.failed(Objects.requireNonNull(call.error()));
 		}
@@ -395,6 +470,66 @@ public class RateLimiter {
 		catch (IllegalStateException ex) {
 			return Reply.failed(ex);
 		}
+	}
+
+	/**
+	 * {@link #call} without waiting, through the same protocol: a slot that fails fast is
+	 * unavailable at once; otherwise the script is sent and its outcome reported to the
+	 * guard when it completes (an outage marks the slot, an answer clears a suspect
+	 * mark).
+	 */
+	private CompletableFuture<Reply> callAsync(String subject, Plan plan, int asked) {
+		ScriptCall script = scriptCall(subject, plan, asked);
+		this.scriptCalls.increment();
+		int slot = script.slot();
+		if (this.guard.failsFast(slot)) {
+			return CompletableFuture.completedFuture(Reply.unavailable(null));
+		}
+		CompletableFuture<List<?>> sent;
+		try {
+			sent = this.commands.applyAsync(
+					(commands) -> this.runner
+						.run(commands, plan.script(), script.keys(), plan.permits(), plan.window(), plan.burst(),
+								script.permits())
+						.thenApply((List value) -> (List<?>) value));
+		}
+		catch (RuntimeException ex) {
+			sent = CompletableFuture.failedFuture(ex);
+		}
+		return sent.handle((value, failure) -> {
+			if (failure != null) {
+				SlotCall<List<?>> failed = this.guard.failed(slot, unwrap(failure));
+				return failed.unavailable() ? Reply.unavailable(failed.reason())
+						: Reply.failed(Objects.requireNonNull(failed.error()));
+			}
+			this.guard.answered(slot);
+			try {
+				return read(plan.limit().algorithm(), value, asked);
+			}
+			catch (IllegalStateException ex) {
+				return Reply.failed(ex);
+			}
+		});
+	}
+
+	/** The keys and arguments of one script call, and its slot. */
+	private ScriptCall scriptCall(String subject, Plan plan, int asked) {
+		String tag = tag(subject);
+		byte[] state = bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), plan.code()));
+		List<byte[]> scriptKeys = (plan.limit().algorithm() == RateLimit.Algorithm.FIXED_WINDOW)
+				? List.of(state, bytes(this.keys.tagged(this.keyPrefix, tag, plan.name(), "quota"))) : List.of(state);
+		byte[] permits = (asked == 1) ? ONE : bytes(Integer.toString(asked));
+		return new ScriptCall(this.keys.slot(state), scriptKeys, permits);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	private static RuntimeException runtime(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return (cause instanceof RuntimeException runtime) ? runtime
+				: new IllegalStateException("The rate-limit call failed", cause);
 	}
 
 	/**
@@ -610,6 +745,16 @@ public class RateLimiter {
 		boolean unavailable() {
 			return this.granted < 0;
 		}
+
+	}
+
+	/** A caller's place in a lane: the batch it belongs to, and its index there. */
+	private record Seat(LaneKey key, Lane lane, Batch batch, @Nullable Batch previous, int index) {
+
+	}
+
+	/** One script call's slot, keys and permits asked. */
+	private record ScriptCall(int slot, List<byte[]> keys, byte[] permits) {
 
 	}
 

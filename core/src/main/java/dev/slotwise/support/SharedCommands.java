@@ -17,6 +17,8 @@
 package dev.slotwise.support;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -72,6 +74,40 @@ public final class SharedCommands {
 			commands = LettuceCommands.async(connection);
 			this.shared = sharesNativeConnection() ? commands : null;
 			return action.apply(commands);
+		}
+	}
+
+	/**
+	 * Run an action that completes later with the commands, without waiting for it when
+	 * the factory shares its native connection (Spring Data's default): the action's
+	 * future is returned as it is. A factory that hands out dedicated connections opens
+	 * one for the call, which blocks anyway; the call then waits for the action's reply
+	 * before it closes that connection, as {@link #apply} does, and returns it completed.
+	 * @param <T> the action's result
+	 * @param action the action
+	 * @return its result, completed on Lettuce's I/O thread when not waited for
+	 * @throws IllegalStateException if the factory's connections are not Lettuce cluster
+	 * connections
+	 */
+	public <T> CompletableFuture<T> applyAsync(
+			Function<RedisAdvancedClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> action) {
+		RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands = this.shared;
+		if (commands != null && commands.getStatefulConnection().isOpen()) {
+			return action.apply(commands);
+		}
+		if (sharesNativeConnection()) {
+			// Closing the wrapper leaves the shared native connection open.
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				commands = LettuceCommands.async(connection);
+				this.shared = commands;
+			}
+			return action.apply(commands);
+		}
+		try {
+			return CompletableFuture.completedFuture(apply((dedicated) -> action.apply(dedicated).join()));
+		}
+		catch (CompletionException ex) {
+			return CompletableFuture.failedFuture((ex.getCause() != null) ? ex.getCause() : ex);
 		}
 	}
 

@@ -166,9 +166,12 @@ class SampleApplicationTests {
 				10L + (long) Math.ceil(seconds * 5));
 		assertThat(refused).isNotNull();
 		assertThat(refused.getHeaders().getFirst("Retry-After")).isEqualTo("1");
-		assertThat(refused.getHeaders().getFirst("RateLimit-Limit")).isEqualTo("10");
-		assertThat(refused.getHeaders().getFirst("RateLimit-Remaining")).isEqualTo("0");
-		assertThat(Long.parseLong(refused.getHeaders().getFirst("RateLimit-Reset"))).isBetween(1L, 2L);
+		// The draft's fields: a burst of 10, refilled in 2 s at 5 a second.
+		assertThat(refused.getHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"search\";q=10;w=2");
+		assertThat(refused.getHeaders().getFirst("RateLimit")).matches("\"search\";r=0;t=[12]");
+		assertThat(refused.getHeaders().getFirst("RateLimit-Limit")).as("the legacy trio is opt-in").isNull();
+		assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(refused.getBody()).contains("\"status\":429", "\"limit\":\"search\"");
 		ResponseEntity<String> other = this.http.get()
 			.uri("/search?q=pear")
 			.header("X-Api-Key", "key-2")
@@ -183,6 +186,10 @@ class SampleApplicationTests {
 			.toEntity(String.class);
 		assertThat(anonymous.getStatusCode()).as("no subject: refused, never allowed")
 			.isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(anonymous.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(anonymous.getBody()).as("an RFC 9457 problem naming the expression")
+			.contains("\"status\":400", "\"instance\":\"/search\"", "\"limit\":\"search\"",
+					"\"subjectExpression\":\"#request.getHeader('X-Api-Key')\"");
 	}
 
 	@Test

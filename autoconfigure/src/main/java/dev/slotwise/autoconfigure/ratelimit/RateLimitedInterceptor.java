@@ -16,100 +16,89 @@
 
 package dev.slotwise.autoconfigure.ratelimit;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import dev.slotwise.ratelimit.RateLimitDecision;
 import dev.slotwise.ratelimit.RateLimited;
 import dev.slotwise.ratelimit.RateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.expression.Expression;
-import org.springframework.expression.ExpressionParser;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.method.HandlerMethod;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Applies {@link RateLimited} to Spring MVC handler methods: every limited response
- * carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
- * {@code RateLimit-Reset} (seconds); a denied request is answered {@code 429} with
- * {@code Retry-After} (seconds) before the handler runs. A subject expression that yields
- * nothing is answered {@code 400}: a request is never allowed because its subject is
- * missing.
+ * carries the rate-limit fields {@link RateLimitHeaders} chooses; a denied request is
+ * answered {@code 429} with {@code Retry-After} (seconds) and an RFC 9457 problem detail
+ * before the handler runs. A subject expression that yields nothing is answered
+ * {@code 400} with a problem detail naming the expression: a request is never allowed
+ * because its subject is missing.
  */
 public class RateLimitedInterceptor implements HandlerInterceptor {
 
-	private static final ExpressionParser parser = new SpelExpressionParser();
-
 	private final RateLimiter limiter;
 
-	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+	private final RateLimitHeaders headers;
+
+	private final RateLimitedMethods methods = new RateLimitedMethods();
+
+	/**
+	 * Create the interceptor, sending the draft's header fields.
+	 * @param limiter the limiter
+	 */
+	public RateLimitedInterceptor(RateLimiter limiter) {
+		this(limiter, RateLimitHeaders.DRAFT);
+	}
 
 	/**
 	 * Create the interceptor.
 	 * @param limiter the limiter
+	 * @param headers which rate-limit header fields to send
 	 */
-	public RateLimitedInterceptor(RateLimiter limiter) {
+	public RateLimitedInterceptor(RateLimiter limiter, RateLimitHeaders headers) {
 		this.limiter = limiter;
+		this.headers = headers;
 	}
 
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
 			throws Exception {
-		RateLimited limited = annotation(handler);
+		RateLimited limited = RateLimitedMethods.annotation(handler);
 		if (limited == null) {
 			return true;
 		}
-		String subject = subject(limited.subject(), request);
-		if (subject == null || subject.isBlank()) {
-			response.sendError(HttpStatus.BAD_REQUEST.value(), "Rate limit '" + limited.value()
-					+ "': its subject expression '" + limited.subject() + "' gave nothing for this request");
+		String subject = this.methods.subject(limited.subject(), context(request));
+		if (subject == null) {
+			problem(response, RateLimitProblem.subjectMissing(limited, request.getRequestURI()));
 			return false;
 		}
 		RateLimitDecision decision = this.limiter.tryAcquire(subject, limited.value());
-		response.setHeader("RateLimit-Limit", Long.toString(decision.limit()));
-		response.setHeader("RateLimit-Remaining", Long.toString(decision.remaining()));
-		response.setHeader("RateLimit-Reset", Long.toString(seconds(decision.resetAfter().toMillis())));
+		this.headers.write(limited.value(), this.limiter.limits().get(limited.value()), decision, response::setHeader);
 		if (decision.allowed()) {
 			return true;
 		}
-		response.setHeader("Retry-After", Long.toString(Math.max(1, seconds(decision.retryAfter().toMillis()))));
-		response.sendError(HttpStatus.TOO_MANY_REQUESTS.value(),
-				"Rate limit '" + limited.value() + "' exceeded; retry after the Retry-After header's seconds");
+		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RateLimitHeaders.retryAfterSeconds(decision)));
+		problem(response, RateLimitProblem.exceeded(limited, decision, request.getRequestURI()));
 		return false;
 	}
 
-	static @Nullable RateLimited annotation(Object handler) {
-		if (!(handler instanceof HandlerMethod method)) {
-			return null;
-		}
-		RateLimited limited = AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), RateLimited.class);
-		return (limited != null) ? limited
-				: AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), RateLimited.class);
-	}
-
-	private @Nullable String subject(String expression, HttpServletRequest request) {
+	private static StandardEvaluationContext context(HttpServletRequest request) {
 		StandardEvaluationContext context = new StandardEvaluationContext();
 		context.setVariable("request", request);
 		context.setVariable("principal", request.getUserPrincipal());
 		context.setVariable("pathVariables", request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE));
-		Object value = this.expressions.computeIfAbsent(expression, parser::parseExpression).getValue(context);
-		return (value != null) ? value.toString() : null;
+		return context;
 	}
 
-	static void parse(String expression) {
-		parser.parseExpression(expression);
-	}
-
-	private static long seconds(long millis) {
-		return (millis + 999) / 1000;
+	private static void problem(HttpServletResponse response, ProblemDetail problem) throws java.io.IOException {
+		byte[] body = RateLimitProblem.json(problem);
+		response.setStatus(problem.getStatus());
+		response.setContentType(RateLimitProblem.MEDIA_TYPE.toString());
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+		response.flushBuffer();
 	}
 
 }

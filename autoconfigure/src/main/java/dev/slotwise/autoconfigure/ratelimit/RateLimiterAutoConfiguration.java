@@ -51,6 +51,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.web.server.WebFilter;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -60,7 +61,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * Auto-configuration of the {@link RateLimiter} from {@code slotwise.rate-limit.*}, its
  * scripts (one bean per algorithm, named by the {@link RateLimitScripts} constants, each
  * replaced by an application bean of the same name), its meters, and {@link RateLimited}
- * for Spring MVC handlers.
+ * for Spring MVC handlers (in servlet web applications) and annotated WebFlux handlers
+ * (in reactive web applications).
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, ClusterKeysAutoConfiguration.class,
 		FailureDetectionAutoConfiguration.class })
@@ -177,8 +179,8 @@ public final class RateLimiterAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RateLimitedInterceptor rateLimitedInterceptor(RateLimiter limiter) {
-			return new RateLimitedInterceptor(limiter);
+		RateLimitedInterceptor rateLimitedInterceptor(RateLimiter limiter, SlotwiseRateLimitProperties properties) {
+			return new RateLimitedInterceptor(limiter, properties.getHeaders());
 		}
 
 		@Bean
@@ -201,27 +203,39 @@ public final class RateLimiterAutoConfiguration {
 				List<String> problems = new ArrayList<>();
 				context.getBeansOfType(RequestMappingHandlerMapping.class)
 					.values()
-					.forEach((mapping) -> mapping.getHandlerMethods().forEach((info, method) -> {
-						RateLimited limited = RateLimitedInterceptor.annotation(method);
-						if (limited == null) {
-							return;
-						}
-						if (!limiter.limits().containsKey(limited.value())) {
-							problems.add(method + " uses @RateLimited(\"" + limited.value()
-									+ "\"), which is not configured: add slotwise.rate-limit.limits." + limited.value()
-									+ ".permits (known: " + limiter.limits().keySet() + ")");
-						}
-						try {
-							RateLimitedInterceptor.parse(limited.subject());
-						}
-						catch (RuntimeException ex) {
-							problems.add(method + " has a subject expression that does not parse: '" + limited.subject()
-									+ "' (" + ex.getMessage() + ")");
-						}
-					}));
-				if (!problems.isEmpty()) {
-					throw new IllegalStateException("@RateLimited is misconfigured:\n" + String.join("\n", problems));
-				}
+					.forEach((mapping) -> problems
+						.addAll(RateLimitedMethods.problems(limiter, mapping.getHandlerMethods().values())));
+				RateLimitedMethods.failOn(problems);
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ WebFilter.class,
+			org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping.class })
+	static class WebFlux {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitedWebFilter rateLimitedWebFilter(RateLimiter limiter, SlotwiseRateLimitProperties properties,
+				ObjectProvider<org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping> mappings) {
+			return new RateLimitedWebFilter(limiter, properties.getHeaders(), mappings.orderedStream().toList());
+		}
+
+		/** Unknown limit names and malformed subjects fail the start, not a request. */
+		@Bean
+		static SmartInitializingSingleton slotwiseReactiveRateLimitedCheck(ApplicationContext context) {
+			return () -> {
+				RateLimiter limiter = context.getBean(RateLimiter.class);
+				List<String> problems = new ArrayList<>();
+				context.getBeansOfType(
+						org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping.class)
+					.values()
+					.forEach((mapping) -> problems
+						.addAll(RateLimitedMethods.problems(limiter, mapping.getHandlerMethods().values())));
+				RateLimitedMethods.failOn(problems);
 			};
 		}
 

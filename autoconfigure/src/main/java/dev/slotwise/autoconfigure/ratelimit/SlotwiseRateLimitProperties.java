@@ -34,7 +34,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SlotwiseRateLimitProperties {
 
 	/**
-	 * Whether the RateLimiter bean (and @RateLimited for Spring MVC) is configured.
+	 * Whether the RateLimiter bean (and @RateLimited for Spring MVC and WebFlux) is
+	 * configured.
 	 */
 	private boolean enabled = true;
 
@@ -55,6 +56,14 @@ public class SlotwiseRateLimitProperties {
 	 * either way; fewer calls on a hot subject's master.
 	 */
 	private boolean coalesce = RateLimiter.DEFAULT_COALESCE;
+
+	/**
+	 * Which rate-limit header fields @RateLimited responses carry: 'draft'
+	 * (RateLimit-Policy and RateLimit, as draft-ietf-httpapi-ratelimit-headers-10 defines
+	 * them), 'legacy' (RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset), 'both',
+	 * or 'none'. Retry-After is sent on 429 whichever is chosen.
+	 */
+	private RateLimitHeaders headers = RateLimitHeaders.DRAFT;
 
 	/**
 	 * Named limits, used as RateLimiter.tryAcquire(subject, name) and
@@ -92,6 +101,14 @@ public class SlotwiseRateLimitProperties {
 
 	public void setCoalesce(boolean coalesce) {
 		this.coalesce = coalesce;
+	}
+
+	public RateLimitHeaders getHeaders() {
+		return this.headers;
+	}
+
+	public void setHeaders(RateLimitHeaders headers) {
+		this.headers = headers;
 	}
 
 	public Map<String, Limit> getLimits() {

@@ -30,12 +30,15 @@ import dev.slotwise.ratelimit.RateLimitScripts;
 import dev.slotwise.ratelimit.RateLimited;
 import dev.slotwise.ratelimit.RateLimiter;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,6 +60,12 @@ class RateLimiterAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000");
+
+	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(CONFIGURATIONS)
+		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000",
+				"slotwise.rate-limit.limits.api.permits=5");
 
 	@Test
 	void namedLimitsBecomeRateLimitsWithTheirDefaults() {
@@ -158,6 +167,78 @@ class RateLimiterAutoConfigurationTests {
 					.hasMessageContaining("slotwise.rate-limit.limits.apii.permits")
 					.hasMessageContaining("[api]");
 			});
+	}
+
+	@Test
+	void servletApplicationsGetTheInterceptorReactiveOnesTheWebFilterOthersNeither() {
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:7000")
+			.run((context) -> assertThat(context).hasSingleBean(RateLimitedInterceptor.class)
+				.doesNotHaveBean(RateLimitedWebFilter.class));
+		this.reactive.run((context) -> assertThat(context).hasSingleBean(RateLimitedWebFilter.class)
+			.doesNotHaveBean(RateLimitedInterceptor.class));
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(RateLimitedWebFilter.class)
+			.doesNotHaveBean(RateLimitedInterceptor.class));
+	}
+
+	@Test
+	void anApplicationsWebFilterBeanWins() {
+		this.reactive.withUserConfiguration(OwnWebFilter.class)
+			.run((context) -> assertThat(context).getBean(RateLimitedWebFilter.class)
+				.isSameAs(context.getBean("ownRateLimitedWebFilter")));
+	}
+
+	@Test
+	void theWebFilterBacksOffWhenTheLimiterIsDisabled() {
+		this.reactive.withPropertyValues("slotwise.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitedWebFilter.class));
+	}
+
+	@Test
+	void theHeadersAreTheDraftsUnlessChosenAndABadChoiceNamesTheProperty() {
+		this.runner.run((context) -> assertThat(context.getBean(SlotwiseRateLimitProperties.class).getHeaders())
+			.isEqualTo(RateLimitHeaders.DRAFT));
+		this.runner.withPropertyValues("slotwise.rate-limit.headers=both")
+			.run((context) -> assertThat(context.getBean(SlotwiseRateLimitProperties.class).getHeaders())
+				.isEqualTo(RateLimitHeaders.BOTH));
+		this.runner.withPropertyValues("slotwise.rate-limit.headers=drafts").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Failed to bind properties under 'slotwise.rate-limit.headers'")
+				.hasStackTraceContaining("drafts");
+		});
+	}
+
+	@Test
+	void aRateLimitedWebFluxHandlerNamingAnUnknownLimitFailsTheStart() {
+		this.reactive.withUserConfiguration(ReactiveLimited.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("@RateLimited(\"apii\")")
+				.hasMessageContaining("slotwise.rate-limit.limits.apii.permits")
+				.hasMessageContaining("[api]");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnWebFilter {
+
+		@Bean
+		RateLimitedWebFilter ownRateLimitedWebFilter(RateLimiter limiter) {
+			return new RateLimitedWebFilter(limiter, RateLimitHeaders.NONE, List.of());
+		}
+
+	}
+
+	@RestController
+	static class ReactiveLimited {
+
+		@GetMapping("/limited")
+		@RateLimited("apii")
+		Mono<String> limited() {
+			return Mono.just("ok");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
