@@ -91,6 +91,12 @@ class NodeNetworkTests {
 		String masterPort = ClusterAdmin.parseInfo(cluster.call(replica, (commands) -> commands.info("replication")))
 			.get("master_port");
 		assertThat(masterPort).isEqualTo(String.valueOf(master.port()));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(
+					ClusterAdmin.parseInfo(cluster.call(master, (commands) -> commands.info("replication")))
+						.get("slave0"))
+				.as("the master names its replica by the address the cluster announces")
+				.contains("port=" + replica.port() + ","));
 	}
 
 	@Test
