@@ -73,7 +73,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * out a command timeout (it never marks a slot healthy: marks run out after the probe
  * interval, and the next call probes);</li>
  * <li>publishes a {@link ClusterSnapshot} ({@link #snapshot()}) with each replica's lag
- * in bytes and the time since its last acknowledgement, as its master reports them;</li>
+ * in bytes and the time since its last acknowledgement, as its master reports them, and
+ * whether each master answered this instance at all: a master whose reads fail or go
+ * unanswered at two polls in a row while the cluster flags it neither {@code fail} nor
+ * {@code fail?} is {@link ClusterSnapshot#unreachableFromHere() unreachable from here}
+ * (the network between this instance and it is broken, not the cluster);</li>
  * <li>publishes a {@link ClusterEvent} for each change since the previous poll: the
  * state, slots failing or recovered, a failover.</li>
  * </ul>
@@ -120,6 +124,18 @@ public class ClusterMonitor implements SmartLifecycle {
 		thread.setDaemon(true);
 		return thread;
 	});
+
+	/**
+	 * Polls in a row at which a master's {@code INFO replication} went unanswered, by
+	 * node id.
+	 */
+	private final Map<String, Integer> unansweredPolls = new HashMap<>();
+
+	/**
+	 * Polls in a row a master must leave unanswered before it counts as unreachable from
+	 * here: one slow answer on a loaded machine is not news.
+	 */
+	private static final int UNREACHABLE_AFTER_POLLS = 2;
 
 	/** Every node seen at a poll, by id, as it was last seen. */
 	private final Map<String, KnownNode> knownNodes = new HashMap<>();
@@ -291,11 +307,16 @@ public class ClusterMonitor implements SmartLifecycle {
 			}
 		}
 		List<Master> masters = new ArrayList<>();
+		Map<String, Integer> unanswered = new HashMap<>();
 		for (RedisClusterNode node : view) {
 			if (!node.is(NodeFlag.UPSTREAM)) {
 				continue;
 			}
-			Properties masterInfo = answer(replication.get(node.getNodeId()));
+			CompletableFuture<Properties> read = replication.get(node.getNodeId());
+			Properties masterInfo = answer(read);
+			boolean answered = read == null || !masterInfo.isEmpty();
+			int misses = answered ? 0 : this.unansweredPolls.getOrDefault(node.getNodeId(), 0) + 1;
+			unanswered.put(node.getNodeId(), misses);
 			Map<String, ReplicaLink> links = replicaLinks(masterInfo);
 			long masterOffset = NodeInfo.number(masterInfo, "master_repl_offset", -1);
 			List<Replica> replicas = new ArrayList<>();
@@ -307,8 +328,10 @@ public class ClusterMonitor implements SmartLifecycle {
 			BitSet slots = new BitSet(SlotHash.SLOT_COUNT);
 			node.forEachSlot(slots::set);
 			masters.add(new Master(node.getNodeId(), address(node), flags(node), SlotRange.of(slots), masterOffset,
-					replicas));
+					replicas, misses < UNREACHABLE_AFTER_POLLS));
 		}
+		this.unansweredPolls.clear();
+		this.unansweredPolls.putAll(unanswered);
 		return new ClusterSnapshot(this.clock.instant(), info.getProperty("cluster_state", "unknown"),
 				(int) NodeInfo.number(info, "cluster_slots_assigned", 0),
 				(int) NodeInfo.number(info, "cluster_slots_ok", 0),
@@ -447,6 +470,9 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private void publish(ClusterSnapshot current) {
 		ClusterSnapshot before = this.previous;
+		if (!current.isUnknown()) {
+			logReachability((before != null) ? before.unreachableFromHere() : List.of(), current.unreachableFromHere());
+		}
 		this.snapshot = current;
 		this.previous = current;
 		for (Consumer<ClusterSnapshot> listener : this.pollListeners) {
@@ -494,6 +520,22 @@ public class ClusterMonitor implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				logger.warn("A listener failed on " + change.getClass().getSimpleName(), ex);
 			}
+		}
+	}
+
+	private static void logReachability(List<Master> before, List<Master> now) {
+		Set<String> wasUnreachable = new LinkedHashSet<>();
+		before.forEach((master) -> wasUnreachable.add(master.address()));
+		for (Master master : now) {
+			if (!wasUnreachable.remove(master.address())) {
+				logger.warn("This instance cannot reach master " + master.address()
+						+ ", which the cluster sees as healthy: the network between them is broken, no failover "
+						+ "will come, and its slots fail fast here until it answers again");
+			}
+		}
+		for (String address : wasUnreachable) {
+			logger.info("Master " + address + " is no longer cut off from this instance alone: it answers again, "
+					+ "or the cluster now flags it too");
 		}
 	}
 
