@@ -124,6 +124,37 @@ class NodeNetworkTests {
 	}
 
 	@Test
+	void aBlackholeOfRequestsKeepsCommandsFromTheNodeUntilHealed(LocalRedisCluster cluster) throws IOException {
+		String key = "requests-held:{1}";
+		ClusterNode master = cluster.masterForKey(key);
+		try (Socket socket = open(master)) {
+			cluster.network(master).blackhole(NodeNetwork.Direction.REQUESTS);
+			send(socket, "SET " + key + " held");
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> socket.getInputStream().read());
+			assertThat(valueOn(cluster, master, key)).as("the node never got it").isNull();
+			cluster.network(master).heal();
+			assertThat(readLine(socket)).isEqualTo("+OK");
+			assertThat(valueOn(cluster, master, key)).isEqualTo("held");
+		}
+	}
+
+	@Test
+	void aBlackholeOfRepliesRunsCommandsAndHealDeliversTheirRepliesLate(LocalRedisCluster cluster) throws IOException {
+		String key = "replies-held:{1}";
+		ClusterNode master = cluster.masterForKey(key);
+		try (Socket socket = open(master)) {
+			cluster.network(master).blackhole(NodeNetwork.Direction.REPLIES);
+			send(socket, "SET " + key + " applied");
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(
+						() -> assertThat(valueOn(cluster, master, key)).as("the node ran it").isEqualTo("applied"));
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> socket.getInputStream().read());
+			cluster.network(master).heal();
+			assertThat(readLine(socket)).as("held, not lost").isEqualTo("+OK");
+		}
+	}
+
+	@Test
 	void blackholeOfOneMasterLeavesTheOthersAndTheClusterAlone(LocalRedisCluster cluster) {
 		RedisClusterClient clusterClient = RedisClusterClient.create(cluster.seedAddresses()
 			.stream()
@@ -309,6 +340,10 @@ class NodeNetworkTests {
 	private static StatefulRedisConnection<String, String> connect(ClusterNode node, Duration timeout) {
 		return client
 			.connect(RedisURI.builder().withHost(node.host()).withPort(node.port()).withTimeout(timeout).build());
+	}
+
+	private static String valueOn(LocalRedisCluster cluster, ClusterNode node, String key) {
+		return cluster.call(node, (commands) -> commands.get(key));
 	}
 
 	private static Socket open(ClusterNode node) throws IOException {
