@@ -30,9 +30,11 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.slotwise.cluster.OutageReason;
@@ -44,6 +46,9 @@ import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.NodeInfo;
 import dev.slotwise.support.PeriodicTask;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -61,12 +66,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
- * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen node
- * costs at most one command timeout) and {@code INFO replication} from every master in
- * parallel, through Spring Data's {@code serverCommands().info(node, section)}, waiting
- * at most the node timeout (a master lists each replica's acknowledged offset and the
- * seconds since its last acknowledgement, which a frozen replica cannot report itself),
- * then:
+ * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen or
+ * unreachable node costs at most one node timeout before the next is asked) and
+ * {@code INFO replication} from every master in parallel, through Spring Data's
+ * {@code serverCommands().info(node, section)}, waiting at most the node timeout (a
+ * master lists each replica's acknowledged offset and the seconds since its last
+ * acknowledgement, which a frozen replica cannot report itself), then:
  * <ul>
  * <li>marks the slots of masters the cluster flags {@code fail} or {@code fail?} in
  * {@link SlotHealth}, so that callers fail fast on those slots before any of them waits
@@ -284,9 +289,9 @@ public class ClusterMonitor implements SmartLifecycle {
 		RuntimeException failure = null;
 		for (RedisClusterNode candidate : candidates) {
 			try {
-				var commands = cluster.getConnection(candidate.getNodeId()).sync();
-				String nodes = commands.clusterNodes();
-				String info = commands.clusterInfo();
+				var commands = cluster.getConnection(candidate.getNodeId()).async();
+				String nodes = withinNodeTimeout(commands.clusterNodes().toCompletableFuture());
+				String info = withinNodeTimeout(commands.clusterInfo().toCompletableFuture());
 				this.lastAnswered = candidate.getNodeId();
 				return snapshot(ClusterPartitionParser.parse(nodes), NodeInfo.parse(info), address(candidate));
 			}
@@ -297,6 +302,30 @@ public class ClusterMonitor implements SmartLifecycle {
 		return ClusterSnapshot.unknown(this.clock.instant(), (failure != null)
 				? RedisOutage.reason(failure).map(OutageReason::tag).orElse(String.valueOf(failure.getMessage()))
 				: "no known nodes");
+	}
+
+	/**
+	 * The answer of one node, waited for at most the node timeout (not the client's
+	 * command timeout): a node that hangs, or that this instance cannot reach, costs the
+	 * poll that long before it asks the next one.
+	 */
+	private String withinNodeTimeout(CompletableFuture<String> reply) {
+		try {
+			return reply.get(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			reply.cancel(false);
+			throw new RedisCommandTimeoutException(
+					"No answer within the monitor's node timeout " + this.settings.nodeTimeout());
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw (cause instanceof RuntimeException runtime) ? runtime : new RedisException(cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
 	}
 
 	private ClusterSnapshot snapshot(Partitions view, Properties info, String answeredBy) {
@@ -605,7 +634,8 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * How often to poll and when a replica counts as lagging.
 	 *
 	 * @param interval how often to poll
-	 * @param nodeTimeout how long to wait for one node's {@code INFO replication}
+	 * @param nodeTimeout how long to wait for one node's answer: {@code CLUSTER NODES}
+	 * and {@code CLUSTER INFO} of the node asked, {@code INFO replication} of each master
 	 * @param maxLagBytes a replica further behind than this many bytes is lagging
 	 * @param maxAckAge a replica that has not acknowledged its master for longer is
 	 * lagging
@@ -615,7 +645,7 @@ public class ClusterMonitor implements SmartLifecycle {
 		/** Default time between polls: 1 s. */
 		public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
-		/** Default longest wait for one node's {@code INFO replication}: 500 ms. */
+		/** Default longest wait for one node's answer: 500 ms. */
 		public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(500);
 
 		/** Default replication backlog past which a replica is lagging: 1 MiB. */

@@ -110,6 +110,35 @@ class UnreachableFromHereIntegrationTests {
 	}
 
 	@Test
+	void aPollWaitsTheNodeTimeoutNotTheCommandTimeoutForTheNodeItAsksFirst(LocalRedisCluster cluster) {
+		LettuceConnectionFactory patient = ClusterConnections.plain(cluster, Duration.ofSeconds(5));
+		ClusterMonitor monitor = new ClusterMonitor(patient, null, new ClusterMonitor.Settings(Duration.ofSeconds(1),
+				Duration.ofMillis(300), 1024 * 1024, Duration.ofSeconds(3)), Clock.systemUTC(), (event) -> {
+				});
+		try {
+			String askedFirst = monitor.poll().answeredBy();
+			ClusterNode cutOff = cluster.nodes()
+				.stream()
+				.filter((node) -> node.address().equals(askedFirst))
+				.findFirst()
+				.orElseThrow();
+			cluster.network(cutOff).blackhole();
+			long start = System.nanoTime();
+			ClusterSnapshot snapshot = monitor.poll();
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(snapshot.isUp()).isTrue();
+			assertThat(snapshot.answeredBy()).as("another node answered").isNotEqualTo(askedFirst);
+			assertThat(took).as("a node timeout for the silent node and one for the masters' INFO, not 5 s")
+				.isLessThan(Duration.ofMillis(2500));
+		}
+		finally {
+			cluster.heal();
+			monitor.stop();
+			patient.destroy();
+		}
+	}
+
+	@Test
 	void aMasterTheClusterSeesFailingIsAClusterFailureNotAPartition(LocalRedisCluster cluster) {
 		ClusterNode killed = cluster.masters().get(1);
 		cluster.kill(killed);
