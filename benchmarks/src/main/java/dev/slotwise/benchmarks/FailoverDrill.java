@@ -39,6 +39,7 @@ import java.util.stream.IntStream;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.cache.ClusterCache;
+import dev.slotwise.monitor.ClusterMonitor;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import io.lettuce.core.ScriptOutputType;
@@ -299,9 +300,13 @@ public final class FailoverDrill {
 		ClusterCache slotwiseCache = (cache instanceof ClusterCache clusterCache) ? clusterCache : null;
 		BufferCounts countsAtFault = BufferCounts.of(writeBuffer);
 		AtomicLong firstDegradedAt = new AtomicLong();
-		Thread degradedWatcher = new Thread(() -> awaitDegradedRead(slotwiseCache,
-				(slotwiseCache != null) ? slotwiseCache.degradedReads() : 0, running, firstDegradedAt),
-				"degraded-read-watcher");
+		AtomicLong reportedUnreachableAt = new AtomicLong();
+		ClusterMonitor monitor = context.getBeanProvider(ClusterMonitor.class).getIfAvailable();
+		Thread degradedWatcher = new Thread(() -> {
+			awaitDegradedRead(slotwiseCache, (slotwiseCache != null) ? slotwiseCache.degradedReads() : 0, running,
+					firstDegradedAt);
+			awaitUnreachableFromHere(monitor, victim, running, reportedUnreachableAt);
+		}, "partition-watcher");
 		faultAt.set(System.nanoTime());
 		if (fault == Fault.PARTITION) {
 			degradedWatcher.start();
@@ -347,10 +352,14 @@ public final class FailoverDrill {
 		if (fault == Fault.PARTITION) {
 			BufferCounts delta = BufferCounts.of(writeBuffer).minus(countsAtFault);
 			detail += String.format(
-					"first degraded read %s after the fault; writes buffered %,d, replayed %,d, superseded %,d, "
+					"first degraded read %s after the fault; the monitor reported the victim unreachable from here "
+							+ "%s after it; writes buffered %,d, replayed %,d, superseded %,d, "
 							+ "dropped %,d, left pending %,d; victim's keys served from Redis again %s after the heal",
 					(firstDegradedAt.get() != 0)
 							? String.format("%,d ms", (firstDegradedAt.get() - faultAt.get()) / 1_000_000) : "never",
+					(reportedUnreachableAt.get() != 0)
+							? String.format("%,d ms", (reportedUnreachableAt.get() - faultAt.get()) / 1_000_000)
+							: "never",
 					delta.buffered(), delta.replayed(), delta.superseded(), delta.dropped(),
 					(writeBuffer != null) ? writeBuffer.pending() : 0,
 					(servedAgainAt.get() != 0) ? String.format("%,d ms", (servedAgainAt.get() - faultEndAt) / 1_000_000)
@@ -383,6 +392,24 @@ public final class FailoverDrill {
 		while (cache != null && running.get()) {
 			if (cache.degradedReads() > before) {
 				firstDegradedAt.set(System.nanoTime());
+				return;
+			}
+			LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+		}
+	}
+
+	/**
+	 * Watches the cluster monitor's snapshot, every millisecond, until it names the
+	 * victim as unreachable from here, and notes when.
+	 */
+	private static void awaitUnreachableFromHere(@Nullable ClusterMonitor monitor, ClusterNode victim,
+			AtomicBoolean running, AtomicLong reportedAt) {
+		while (monitor != null && running.get()) {
+			if (monitor.snapshot()
+				.unreachableFromHere()
+				.stream()
+				.anyMatch((master) -> master.address().equals(victim.address()))) {
+				reportedAt.set(System.nanoTime());
 				return;
 			}
 			LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
