@@ -178,11 +178,61 @@ record DrillResult(SystemUnderTest system, Fault fault, int round, DrillLog log,
 		return String.format("%.1f s / %s", this.failoverMillis / 1000.0, servedAgain);
 	}
 
+	/**
+	 * Calls served per 100 ms while the fault lasted (its first and last buckets left
+	 * out: they are partial), as a share of the steady state before it, over the given
+	 * counts; NaN for a fault with no end or shorter than three buckets.
+	 */
+	private double meanShareDuringFault(long[] counts) {
+		int from = this.faultBucket + 1;
+		int to = Math.min(this.faultEndBucket, counts.length);
+		if (this.faultEndBucket < 0 || to - from < 1) {
+			return Double.NaN;
+		}
+		long calls = 0;
+		for (int i = from; i < to; i++) {
+			calls += counts[i];
+		}
+		return shareOfSteady(counts, 1) * calls / (to - from);
+	}
+
+	/**
+	 * The healthy masters' keys' throughput while the fault lasted, as a share of steady.
+	 */
+	double meanShareHealthyKeysDuringFault() {
+		return meanShareDuringFault(this.log.servedHealthy);
+	}
+
+	double meanShareAllKeysDuringFault() {
+		return meanShareDuringFault(this.log.served);
+	}
+
+	/** The longest call that ended from the fault to the end of the run, in ms. */
+	double longestWaitAfterFaultMillis() {
+		return this.log.latencies(this.faultBucket, this.log.buckets()).getMaxValue() / 1_000.0;
+	}
+
+	/**
+	 * The longest call that ended before the fault (the first second left out), in ms.
+	 */
+	double longestWaitBeforeFaultMillis() {
+		return this.log.latencies(WARM_UP_BUCKETS, this.faultBucket).getMaxValue() / 1_000.0;
+	}
+
 	String summary() {
 		if (this.fault == Fault.STEADY) {
 			return String.format("%s round %d / %s: %.0f ops/s", this.fault.title, this.round, this.system.title,
 					steadyThroughput());
 		}
+		String partition = (this.fault != Fault.PARTITION) ? "" : String.format(
+				"; during the partition: healthy masters' keys at %.2f of their steady throughput, all keys at %.2f; "
+						+ "longest call %.1f ms after the fault (%.1f ms before it)",
+				meanShareHealthyKeysDuringFault(), meanShareAllKeysDuringFault(), longestWaitAfterFaultMillis(),
+				longestWaitBeforeFaultMillis());
+		return baseSummary() + partition;
+	}
+
+	private String baseSummary() {
 		return String.format(
 				"%s / %s: steady %.0f ops/s, %d errors, lowest bucket %.2f of steady (healthy masters' keys %.2f, "
 						+ "%d ms after the fault; %.2f before it), "

@@ -39,6 +39,7 @@ import java.util.stream.IntStream;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.cache.ClusterCache;
+import dev.slotwise.monitor.ClusterMonitor;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import io.lettuce.core.ScriptOutputType;
@@ -109,6 +110,9 @@ public final class FailoverDrill {
 			.replicasPerMaster(1)
 			.nodeTimeout(Duration.ofSeconds(1))
 			.config("cluster-require-full-coverage no")
+			// The partition needs a proxy in front of every node; the other scenarios
+			// run without one, as they always have.
+			.networkFaults(selected(Fault.PARTITION))
 			.start()) {
 			// Round 0 warms the JVM up and is not reported; the order alternates so that
 			// no system always runs first.
@@ -141,12 +145,13 @@ public final class FailoverDrill {
 		if (REPEAT > 1) {
 			tally(results);
 		}
-		if (REPEAT == 1 && systems().size() == SystemUnderTest.values().length) {
+		if (REPEAT == 1 && systems().size() == SystemUnderTest.values().length && scenarios().isEmpty()) {
 			DrillReport.write(results, docs, mode);
 		}
 		else {
-			System.out.println("Not writing " + docs.resolve("benchmarks.md") + ": the report needs every system, "
-					+ "each fault run once");
+			// A partial run would replace the whole generated section with its few rows.
+			System.out.println("Not writing " + docs.resolve("benchmarks.md") + ": the report needs every system "
+					+ "and every default scenario (no drill.scenarios, no drill.systems), each run once");
 		}
 	}
 
@@ -178,12 +183,18 @@ public final class FailoverDrill {
 	}
 
 	/**
-	 * Whether a scenario runs: all of them, unless the system property
-	 * {@code drill.scenarios} lists some ({@code SIGKILL,MIGRATION}).
+	 * Whether a scenario runs: every default one, unless the system property
+	 * {@code drill.scenarios} lists some ({@code SIGKILL,MIGRATION}). A scenario that is
+	 * not a default ({@link Fault#PARTITION}) runs only when listed.
 	 */
 	private static boolean selected(Fault fault) {
+		List<String> only = scenarios();
+		return (only.isEmpty() && fault.byDefault) || only.contains(fault.name());
+	}
+
+	private static List<String> scenarios() {
 		String only = System.getProperty("drill.scenarios", "");
-		return only.isBlank() || Arrays.asList(only.split(",")).contains(fault.name());
+		return only.isBlank() ? List.of() : Arrays.asList(only.split(","));
 	}
 
 	private static DrillResult run(LocalRedisCluster cluster, SystemUnderTest system, Fault fault, int round, Mode mode)
@@ -222,6 +233,9 @@ public final class FailoverDrill {
 		AtomicLong faultAt = new AtomicLong();
 		AtomicLong failoverAt = new AtomicLong();
 		AtomicLong servedAgainAt = new AtomicLong();
+		// When the network healed (a partition): the victim's keys are served from
+		// Redis again after it.
+		AtomicLong healedAt = new AtomicLong();
 		AtomicReference<RuntimeException> firstError = new AtomicReference<>();
 		long start = System.nanoTime();
 		List<Thread> threads = new ArrayList<>();
@@ -268,7 +282,7 @@ public final class FailoverDrill {
 					// Redis,
 					// not from a write buffer.
 					boolean victimHit = ok && read && onVictim[index] && !loaded[0] && !writtenSinceFault[index];
-					long failover = failoverAt.get();
+					long failover = Math.max(failoverAt.get(), healedAt.get());
 					if (victimHit && failover != 0 && ended > failover) {
 						servedAgainAt.compareAndSet(0, ended);
 					}
@@ -282,7 +296,21 @@ public final class FailoverDrill {
 			threads.add(thread);
 		}
 		Thread.sleep(before.toMillis());
+		WriteBuffer writeBuffer = context.getBeanProvider(WriteBuffer.class).getIfAvailable();
+		ClusterCache slotwiseCache = (cache instanceof ClusterCache clusterCache) ? clusterCache : null;
+		BufferCounts countsAtFault = BufferCounts.of(writeBuffer);
+		AtomicLong firstDegradedAt = new AtomicLong();
+		AtomicLong reportedUnreachableAt = new AtomicLong();
+		ClusterMonitor monitor = context.getBeanProvider(ClusterMonitor.class).getIfAvailable();
+		Thread degradedWatcher = new Thread(() -> {
+			awaitDegradedRead(slotwiseCache, (slotwiseCache != null) ? slotwiseCache.degradedReads() : 0, running,
+					firstDegradedAt);
+			awaitUnreachableFromHere(monitor, victim, running, reportedUnreachableAt);
+		}, "partition-watcher");
 		faultAt.set(System.nanoTime());
+		if (fault == Fault.PARTITION) {
+			degradedWatcher.start();
+		}
 		Thread watcher = new Thread(
 				() -> awaitFailover(cluster, other, victimId, system.slot("k0"), running, failoverAt),
 				"failover-watcher");
@@ -291,6 +319,9 @@ public final class FailoverDrill {
 		}
 		String detail = fault.inject(cluster, victim, other, victimSlots, mode);
 		long faultEndAt = (fault == Fault.SIGKILL || fault == Fault.STEADY) ? 0 : System.nanoTime();
+		if (fault == Fault.PARTITION) {
+			healedAt.set(faultEndAt);
+		}
 		if (fault == Fault.MIGRATION) {
 			Partitions moved = view(cluster, other);
 			long keysMoved = IntStream.range(0, KEYS)
@@ -306,17 +337,33 @@ public final class FailoverDrill {
 		}
 		running.set(false);
 		watcher.join();
+		degradedWatcher.join();
 		// Threads stuck on a dead master (Boot's default 60 s timeout) return when the
 		// context closes.
 		for (Thread thread : threads) {
 			thread.join(2000);
 		}
-		WriteBuffer buffer = context.getBeanProvider(WriteBuffer.class).getIfAvailable();
-		if (buffer != null) {
+		if (writeBuffer != null) {
 			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (buffer.pending() > 0 && System.nanoTime() < deadline) {
+			while (writeBuffer.pending() > 0 && System.nanoTime() < deadline) {
 				Thread.sleep(50);
 			}
+		}
+		if (fault == Fault.PARTITION) {
+			BufferCounts delta = BufferCounts.of(writeBuffer).minus(countsAtFault);
+			detail += String.format(
+					"first degraded read %s after the fault; the monitor reported the victim unreachable from here "
+							+ "%s after it; writes buffered %,d, replayed %,d, superseded %,d, "
+							+ "dropped %,d, left pending %,d; victim's keys served from Redis again %s after the heal",
+					(firstDegradedAt.get() != 0)
+							? String.format("%,d ms", (firstDegradedAt.get() - faultAt.get()) / 1_000_000) : "never",
+					(reportedUnreachableAt.get() != 0)
+							? String.format("%,d ms", (reportedUnreachableAt.get() - faultAt.get()) / 1_000_000)
+							: "never",
+					delta.buffered(), delta.replayed(), delta.superseded(), delta.dropped(),
+					(writeBuffer != null) ? writeBuffer.pending() : 0,
+					(servedAgainAt.get() != 0) ? String.format("%,d ms", (servedAgainAt.get() - faultEndAt) / 1_000_000)
+							: "not within the run");
 		}
 		if (cache instanceof ClusterCache clusterCache) {
 			detail += (detail.isEmpty() ? "" : ", ")
@@ -330,9 +377,61 @@ public final class FailoverDrill {
 		int faultBucket = (int) ((faultAt.get() - start) / 1_000_000 / DrillLog.BUCKET_MILLIS);
 		int faultEndBucket = (faultEndAt != 0) ? (int) ((faultEndAt - start) / 1_000_000 / DrillLog.BUCKET_MILLIS) : -1;
 		long failoverMillis = (failoverAt.get() != 0) ? (failoverAt.get() - faultAt.get()) / 1_000_000 : -1;
-		long servedAgainMillis = (servedAgainAt.get() != 0) ? (servedAgainAt.get() - failoverAt.get()) / 1_000_000 : -1;
+		long servedAgainMillis = (servedAgainAt.get() != 0 && failoverAt.get() != 0)
+				? (servedAgainAt.get() - failoverAt.get()) / 1_000_000 : -1;
 		return new DrillResult(system, fault, round, log, Math.min(faultBucket, buckets), faultEndBucket,
 				failoverMillis, servedAgainMillis, acknowledged.size(), missing, detail);
+	}
+
+	/**
+	 * Watches a Slotwise cache's degraded reads from the fault on, every millisecond, and
+	 * notes when the first one came.
+	 */
+	private static void awaitDegradedRead(@Nullable ClusterCache cache, long before, AtomicBoolean running,
+			AtomicLong firstDegradedAt) {
+		while (cache != null && running.get()) {
+			if (cache.degradedReads() > before) {
+				firstDegradedAt.set(System.nanoTime());
+				return;
+			}
+			LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+		}
+	}
+
+	/**
+	 * Watches the cluster monitor's snapshot, every millisecond, until it names the
+	 * victim as unreachable from here, and notes when.
+	 */
+	private static void awaitUnreachableFromHere(@Nullable ClusterMonitor monitor, ClusterNode victim,
+			AtomicBoolean running, AtomicLong reportedAt) {
+		while (monitor != null && running.get()) {
+			if (monitor.snapshot()
+				.unreachableFromHere()
+				.stream()
+				.anyMatch((master) -> master.address().equals(victim.address()))) {
+				reportedAt.set(System.nanoTime());
+				return;
+			}
+			LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+		}
+	}
+
+	/** A write buffer's counters at one moment. */
+	record BufferCounts(long buffered, long replayed, long superseded, long dropped) {
+
+		static BufferCounts of(@Nullable WriteBuffer buffer) {
+			if (buffer == null) {
+				return new BufferCounts(0, 0, 0, 0);
+			}
+			return new BufferCounts(buffer.bufferedTotal(), buffer.replayed(), buffer.superseded(),
+					buffer.dropped().values().stream().mapToLong(Long::longValue).sum());
+		}
+
+		BufferCounts minus(BufferCounts earlier) {
+			return new BufferCounts(this.buffered - earlier.buffered, this.replayed - earlier.replayed,
+					this.superseded - earlier.superseded, this.dropped - earlier.dropped);
+		}
+
 	}
 
 	private static Partitions view(LocalRedisCluster cluster, ClusterNode node) {
@@ -492,6 +591,19 @@ public final class FailoverDrill {
 			}
 		},
 
+		PARTITION("Master cut off from this instance (blackhole 5 s, then heal)", false, false) {
+			@Override
+			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
+					Mode mode) throws InterruptedException {
+				// The cluster's bus is untouched: it sees the master healthy, and no
+				// failover comes.
+				cluster.network(victim).blackhole();
+				Thread.sleep(5000);
+				cluster.network(victim).heal();
+				return "";
+			}
+		},
+
 		MIGRATION("Live slot migration", false) {
 			@Override
 			String inject(LocalRedisCluster cluster, ClusterNode victim, ClusterNode target, Set<Integer> slots,
@@ -513,9 +625,21 @@ public final class FailoverDrill {
 
 		final boolean failsOver;
 
+		/**
+		 * Whether it runs when {@code drill.scenarios} is not given: not the partition,
+		 * which needs a proxy in front of every node (a hop that would change the other
+		 * scenarios' figures) and is not in the generated report.
+		 */
+		final boolean byDefault;
+
 		Fault(String title, boolean failsOver) {
+			this(title, failsOver, true);
+		}
+
+		Fault(String title, boolean failsOver, boolean byDefault) {
 			this.title = title;
 			this.failsOver = failsOver;
+			this.byDefault = byDefault;
 		}
 
 		/**

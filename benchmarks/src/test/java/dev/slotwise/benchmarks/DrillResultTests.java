@@ -54,6 +54,33 @@ class DrillResultTests {
 		assertThat(result(log).p99AfterFaultMillis()).isNaN();
 	}
 
+	@Test
+	void thePartitionsThroughputIsTheMeanOfItsFullBucketsAgainstTheSteadyStateBeforeIt() {
+		DrillLog log = new DrillLog(60);
+		// Steady: 10 healthy calls per bucket from the end of the warm-up to the fault.
+		for (int bucket = 10; bucket < FAULT_BUCKET; bucket++) {
+			record(log, bucket, 10, 2_000_000L);
+		}
+		// The partition's partial first and last buckets do not count; between them, 6
+		// then 8 calls.
+		record(log, FAULT_BUCKET, 1, 250_000_000L);
+		record(log, FAULT_BUCKET + 1, 6, 1_000_000L);
+		record(log, FAULT_BUCKET + 2, 8, 1_000_000L);
+		record(log, FAULT_BUCKET + 3, 1, 1_000_000L);
+		DrillResult result = new DrillResult(SystemUnderTest.SLOTWISE, Fault.PARTITION, 0, log, FAULT_BUCKET,
+				FAULT_BUCKET + 3, -1, -1, 0, 0, "");
+		assertThat(result.meanShareHealthyKeysDuringFault()).isCloseTo(0.7, withinPercentage(0.1));
+		assertThat(result.longestWaitAfterFaultMillis()).isCloseTo(250, withinPercentage(0.1));
+		assertThat(result.longestWaitBeforeFaultMillis()).isCloseTo(2, withinPercentage(0.1));
+		assertThat(result(log).meanShareHealthyKeysDuringFault()).as("a fault with no end").isNaN();
+	}
+
+	private static void record(DrillLog log, int bucket, int calls, long nanos) {
+		for (int i = 0; i < calls; i++) {
+			log.record(bucket, true, false, false, nanos);
+		}
+	}
+
 	private static DrillResult result(DrillLog log) {
 		return new DrillResult(SystemUnderTest.SLOTWISE, Fault.SIGKILL, 0, log, FAULT_BUCKET, -1, -1, -1, 0, 0, "");
 	}

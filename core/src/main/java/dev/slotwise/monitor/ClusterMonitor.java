@@ -30,9 +30,11 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.slotwise.cluster.OutageReason;
@@ -44,6 +46,9 @@ import dev.slotwise.monitor.ClusterSnapshot.SlotRange;
 import dev.slotwise.support.LettuceCommands;
 import dev.slotwise.support.NodeInfo;
 import dev.slotwise.support.PeriodicTask;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -61,19 +66,23 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Watches the cluster in the background. Every poll reads {@code CLUSTER NODES} and
- * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen node
- * costs at most one command timeout) and {@code INFO replication} from every master in
- * parallel, through Spring Data's {@code serverCommands().info(node, section)}, waiting
- * at most the node timeout (a master lists each replica's acknowledged offset and the
- * seconds since its last acknowledgement, which a frozen replica cannot report itself),
- * then:
+ * {@code CLUSTER INFO} from one node (the one that answered last, so that a frozen or
+ * unreachable node costs at most one node timeout before the next is asked) and
+ * {@code INFO replication} from every master in parallel, through Spring Data's
+ * {@code serverCommands().info(node, section)}, waiting at most the node timeout (a
+ * master lists each replica's acknowledged offset and the seconds since its last
+ * acknowledgement, which a frozen replica cannot report itself), then:
  * <ul>
  * <li>marks the slots of masters the cluster flags {@code fail} or {@code fail?} in
  * {@link SlotHealth}, so that callers fail fast on those slots before any of them waits
  * out a command timeout (it never marks a slot healthy: marks run out after the probe
  * interval, and the next call probes);</li>
  * <li>publishes a {@link ClusterSnapshot} ({@link #snapshot()}) with each replica's lag
- * in bytes and the time since its last acknowledgement, as its master reports them;</li>
+ * in bytes and the time since its last acknowledgement, as its master reports them, and
+ * whether each master answered this instance at all: a master whose reads fail or go
+ * unanswered at two polls in a row while the cluster flags it neither {@code fail} nor
+ * {@code fail?} is {@link ClusterSnapshot#unreachableFromHere() unreachable from here}
+ * (the network between this instance and it is broken, not the cluster);</li>
  * <li>publishes a {@link ClusterEvent} for each change since the previous poll: the
  * state, slots failing or recovered, a failover.</li>
  * </ul>
@@ -120,6 +129,18 @@ public class ClusterMonitor implements SmartLifecycle {
 		thread.setDaemon(true);
 		return thread;
 	});
+
+	/**
+	 * Polls in a row at which a master's {@code INFO replication} went unanswered, by
+	 * node id.
+	 */
+	private final Map<String, Integer> unansweredPolls = new HashMap<>();
+
+	/**
+	 * Polls in a row a master must leave unanswered before it counts as unreachable from
+	 * here: one slow answer on a loaded machine is not news.
+	 */
+	private static final int UNREACHABLE_AFTER_POLLS = 2;
 
 	/** Every node seen at a poll, by id, as it was last seen. */
 	private final Map<String, KnownNode> knownNodes = new HashMap<>();
@@ -268,9 +289,9 @@ public class ClusterMonitor implements SmartLifecycle {
 		RuntimeException failure = null;
 		for (RedisClusterNode candidate : candidates) {
 			try {
-				var commands = cluster.getConnection(candidate.getNodeId()).sync();
-				String nodes = commands.clusterNodes();
-				String info = commands.clusterInfo();
+				var commands = cluster.getConnection(candidate.getNodeId()).async();
+				String nodes = withinNodeTimeout(commands.clusterNodes().toCompletableFuture());
+				String info = withinNodeTimeout(commands.clusterInfo().toCompletableFuture());
 				this.lastAnswered = candidate.getNodeId();
 				return snapshot(ClusterPartitionParser.parse(nodes), NodeInfo.parse(info), address(candidate));
 			}
@@ -283,6 +304,30 @@ public class ClusterMonitor implements SmartLifecycle {
 				: "no known nodes");
 	}
 
+	/**
+	 * The answer of one node, waited for at most the node timeout (not the client's
+	 * command timeout): a node that hangs, or that this instance cannot reach, costs the
+	 * poll that long before it asks the next one.
+	 */
+	private String withinNodeTimeout(CompletableFuture<String> reply) {
+		try {
+			return reply.get(this.settings.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			reply.cancel(false);
+			throw new RedisCommandTimeoutException(
+					"No answer within the monitor's node timeout " + this.settings.nodeTimeout());
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw (cause instanceof RuntimeException runtime) ? runtime : new RedisException(cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
+	}
+
 	private ClusterSnapshot snapshot(Partitions view, Properties info, String answeredBy) {
 		Map<String, CompletableFuture<Properties>> replication = new LinkedHashMap<>();
 		for (RedisClusterNode node : view) {
@@ -291,11 +336,16 @@ public class ClusterMonitor implements SmartLifecycle {
 			}
 		}
 		List<Master> masters = new ArrayList<>();
+		Map<String, Integer> unanswered = new HashMap<>();
 		for (RedisClusterNode node : view) {
 			if (!node.is(NodeFlag.UPSTREAM)) {
 				continue;
 			}
-			Properties masterInfo = answer(replication.get(node.getNodeId()));
+			CompletableFuture<Properties> read = replication.get(node.getNodeId());
+			Properties masterInfo = answer(read);
+			boolean answered = read == null || !masterInfo.isEmpty();
+			int misses = answered ? 0 : this.unansweredPolls.getOrDefault(node.getNodeId(), 0) + 1;
+			unanswered.put(node.getNodeId(), misses);
 			Map<String, ReplicaLink> links = replicaLinks(masterInfo);
 			long masterOffset = NodeInfo.number(masterInfo, "master_repl_offset", -1);
 			List<Replica> replicas = new ArrayList<>();
@@ -307,8 +357,10 @@ public class ClusterMonitor implements SmartLifecycle {
 			BitSet slots = new BitSet(SlotHash.SLOT_COUNT);
 			node.forEachSlot(slots::set);
 			masters.add(new Master(node.getNodeId(), address(node), flags(node), SlotRange.of(slots), masterOffset,
-					replicas));
+					replicas, misses < UNREACHABLE_AFTER_POLLS));
 		}
+		this.unansweredPolls.clear();
+		this.unansweredPolls.putAll(unanswered);
 		return new ClusterSnapshot(this.clock.instant(), info.getProperty("cluster_state", "unknown"),
 				(int) NodeInfo.number(info, "cluster_slots_assigned", 0),
 				(int) NodeInfo.number(info, "cluster_slots_ok", 0),
@@ -447,6 +499,9 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private void publish(ClusterSnapshot current) {
 		ClusterSnapshot before = this.previous;
+		if (!current.isUnknown()) {
+			logReachability((before != null) ? before.unreachableFromHere() : List.of(), current.unreachableFromHere());
+		}
 		this.snapshot = current;
 		this.previous = current;
 		for (Consumer<ClusterSnapshot> listener : this.pollListeners) {
@@ -494,6 +549,22 @@ public class ClusterMonitor implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				logger.warn("A listener failed on " + change.getClass().getSimpleName(), ex);
 			}
+		}
+	}
+
+	private static void logReachability(List<Master> before, List<Master> now) {
+		Set<String> wasUnreachable = new LinkedHashSet<>();
+		before.forEach((master) -> wasUnreachable.add(master.address()));
+		for (Master master : now) {
+			if (!wasUnreachable.remove(master.address())) {
+				logger.warn("This instance cannot reach master " + master.address()
+						+ ", which the cluster sees as healthy: the network between them is broken, no failover "
+						+ "will come, and its slots fail fast here until it answers again");
+			}
+		}
+		for (String address : wasUnreachable) {
+			logger.info("Master " + address + " is no longer cut off from this instance alone: it answers again, "
+					+ "or the cluster now flags it too");
 		}
 	}
 
@@ -563,7 +634,8 @@ public class ClusterMonitor implements SmartLifecycle {
 	 * How often to poll and when a replica counts as lagging.
 	 *
 	 * @param interval how often to poll
-	 * @param nodeTimeout how long to wait for one node's {@code INFO replication}
+	 * @param nodeTimeout how long to wait for one node's answer: {@code CLUSTER NODES}
+	 * and {@code CLUSTER INFO} of the node asked, {@code INFO replication} of each master
 	 * @param maxLagBytes a replica further behind than this many bytes is lagging
 	 * @param maxAckAge a replica that has not acknowledged its master for longer is
 	 * lagging
@@ -573,7 +645,7 @@ public class ClusterMonitor implements SmartLifecycle {
 		/** Default time between polls: 1 s. */
 		public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
-		/** Default longest wait for one node's {@code INFO replication}: 500 ms. */
+		/** Default longest wait for one node's answer: 500 ms. */
 		public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(500);
 
 		/** Default replication backlog past which a replica is lagging: 1 MiB. */

@@ -144,6 +144,19 @@ public record ClusterSnapshot(Instant takenAt, String state, int slotsAssigned, 
 	}
 
 	/**
+	 * The masters that this instance cannot reach although the cluster considers them
+	 * healthy: the cluster's own view flags them neither {@code fail} nor {@code fail?}
+	 * (its other nodes reach them over the bus), but the monitor's reads of them from
+	 * here went unanswered ({@link Master#reachable()}). The network between this
+	 * instance and those masters is broken, not the cluster: no failover will come, and
+	 * their slots fail fast on this instance only. Empty when the state is unknown.
+	 * @return the masters, in the snapshot's order
+	 */
+	public List<Master> unreachableFromHere() {
+		return this.masters.stream().filter((master) -> !master.reachable() && !master.failing()).toList();
+	}
+
+	/**
 	 * A master.
 	 *
 	 * @param id the node id
@@ -152,9 +165,12 @@ public record ClusterSnapshot(Instant takenAt, String state, int slotsAssigned, 
 	 * @param slots the slot ranges it serves
 	 * @param replicationOffset its {@code master_repl_offset}, or -1 if it did not answer
 	 * @param replicas its replicas
+	 * @param reachable whether this instance reaches it: {@code false} when the monitor's
+	 * reads of it from here failed or went unanswered for the node timeout at two polls
+	 * in a row, {@code true} otherwise (also when it was not asked)
 	 */
 	public record Master(String id, String address, Set<String> flags, List<SlotRange> slots, long replicationOffset,
-			List<Replica> replicas) {
+			List<Replica> replicas, boolean reachable) {
 
 		/**
 		 * Copy the collections.
@@ -163,6 +179,21 @@ public record ClusterSnapshot(Instant takenAt, String state, int slotsAssigned, 
 			flags = Set.copyOf(flags);
 			slots = List.copyOf(slots);
 			replicas = List.copyOf(replicas);
+		}
+
+		/**
+		 * A master this instance reaches.
+		 * @param id the node id
+		 * @param address {@code host:port}
+		 * @param flags the flags the cluster gives it
+		 * @param slots the slot ranges it serves
+		 * @param replicationOffset its {@code master_repl_offset}, or -1 if it did not
+		 * answer
+		 * @param replicas its replicas
+		 */
+		public Master(String id, String address, Set<String> flags, List<SlotRange> slots, long replicationOffset,
+				List<Replica> replicas) {
+			this(id, address, flags, slots, replicationOffset, replicas, true);
 		}
 
 		/**

@@ -16,20 +16,16 @@
 
 package dev.slotwise.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.slotwise.ClusterConnections;
-import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.GuardedClient;
 import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.buffer.WriteResult;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheSettings;
-import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
@@ -38,7 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,42 +55,24 @@ class StallDetectionIntegrationTests {
 	private static final String BUSY = "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
 			+ "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start >= tonumber(ARGV[1]) return 1";
 
-	private final ClusterKeys keys = new ClusterKeys();
-
-	private LettuceConnectionFactory connectionFactory;
-
-	private ClusterTopology topology;
-
-	private SlotHealth health;
-
-	private WriteBuffer writeBuffer;
+	private GuardedClient client;
 
 	private ClusterCache cache;
 
 	@BeforeEach
 	void connect(LocalRedisCluster cluster) {
 		// Timeouts far longer than the floor: only stall detection can end a wait early.
-		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofSeconds(10));
-		this.topology = new ClusterTopology(this.connectionFactory);
-		this.topology.afterPropertiesSet();
-		this.health = new SlotHealth(Duration.ofSeconds(30), Clock.systemUTC(), this.topology);
-		SlotGuard guard = new SlotGuard(this.health, new StallDetection(true, FLOOR, 10));
-		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, guard, WriteBufferSettings.defaults(),
-				Clock.systemUTC());
-		this.writeBuffer.start();
-		this.cache = new ClusterCache("stall",
-				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 100,
-						Duration.ofSeconds(10)),
-				this.connectionFactory, this.writeBuffer, guard, this.keys, Clock.systemUTC(),
-				ForkJoinPool.commonPool());
+		this.client = new GuardedClient(cluster, Duration.ofSeconds(10), Duration.ofSeconds(30),
+				new StallDetection(true, FLOOR, 10), WriteBufferSettings.defaults());
+		this.client.writeBuffer.start();
+		this.cache = this.client.cache("stall", new ClusterCacheSettings(Duration.ofMinutes(10), true, "",
+				RedisSerializer.java(), 100, Duration.ofSeconds(10)));
 	}
 
 	@AfterEach
 	void disconnect(LocalRedisCluster cluster) {
 		cluster.heal();
-		this.writeBuffer.stop();
-		this.topology.destroy();
-		this.connectionFactory.destroy();
+		this.client.close();
 	}
 
 	@Test
@@ -106,7 +83,7 @@ class StallDetectionIntegrationTests {
 		this.cache.put(frozenKey, "last seen");
 		this.cache.put(healthyKey, "fine");
 		assertThat(this.cache.get(frozenKey, String.class)).isEqualTo("last seen");
-		int slot = this.keys.slot(this.cache.redisKey(frozenKey));
+		int slot = this.client.keys.slot(this.cache.redisKey(frozenKey));
 		cluster.pause(frozen);
 		try {
 			long start = System.nanoTime();
@@ -115,13 +92,13 @@ class StallDetectionIntegrationTests {
 			assertThat(waited).as("the 200 ms floor, not the 10 s read timeout")
 				.isGreaterThanOrEqualTo(FLOOR)
 				.isLessThan(Duration.ofSeconds(5));
-			assertThat(this.health.isFailing(slot)).isTrue();
+			assertThat(this.client.health.isFailing(slot)).isTrue();
 			assertThat(this.cache.get(healthyKey, String.class)).isEqualTo("fine");
 		}
 		finally {
 			cluster.resume(frozen);
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> !this.health.isSuspect(slot));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.client.health.isSuspect(slot));
 		assertThat(this.cache.get(frozenKey, String.class)).isEqualTo("last seen");
 	}
 
@@ -131,13 +108,14 @@ class StallDetectionIntegrationTests {
 		String key = keyOn(cluster, frozen);
 		String redisKey = this.cache.redisKey(key);
 		// Connected before the pause, as a running application is.
-		assertThat(this.writeBuffer.set(redisKey, "before", Duration.ofMinutes(1))).isEqualTo(WriteResult.WRITTEN);
+		assertThat(this.client.writeBuffer.set(redisKey, "before", Duration.ofMinutes(1)))
+			.isEqualTo(WriteResult.WRITTEN);
 		cluster.pause(frozen);
 		WriteResult result;
 		Duration waited;
 		try {
 			long start = System.nanoTime();
-			result = this.writeBuffer.set(redisKey, "during", Duration.ofMinutes(1));
+			result = this.client.writeBuffer.set(redisKey, "during", Duration.ofMinutes(1));
 			waited = Duration.ofNanos(System.nanoTime() - start);
 		}
 		finally {
@@ -146,10 +124,10 @@ class StallDetectionIntegrationTests {
 		assertThat(result).isEqualTo(WriteResult.BUFFERED);
 		assertThat(waited).as("the write timeout and stall floor, not the 10 s command timeout")
 			.isLessThan(Duration.ofSeconds(5));
-		await().atMost(Duration.ofSeconds(15)).until(() -> this.writeBuffer.pending() == 0);
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.client.writeBuffer.pending() == 0);
 		String stored = cluster.call(frozen, (commands) -> commands.get(redisKey));
 		assertThat(stored).isEqualTo("during");
-		assertThat(this.writeBuffer.dropped().values()).as("the late original and its replay agree")
+		assertThat(this.client.writeBuffer.dropped().values()).as("the late original and its replay agree")
 			.allMatch((count) -> count == 0);
 	}
 
@@ -158,7 +136,7 @@ class StallDetectionIntegrationTests {
 		ClusterNode slow = cluster.masters().get(0);
 		String key = keyOn(cluster, slow);
 		this.cache.put(key, "value");
-		int slot = this.keys.slot(this.cache.redisKey(key));
+		int slot = this.client.keys.slot(this.cache.redisKey(key));
 		AtomicBoolean busy = new AtomicBoolean(true);
 		AtomicInteger blocks = new AtomicInteger();
 		CompletableFuture<Void> blocking = CompletableFuture.runAsync(() -> {
@@ -172,7 +150,7 @@ class StallDetectionIntegrationTests {
 			// Read through at least ten blocks.
 			await().atMost(Duration.ofSeconds(20)).until(() -> {
 				assertThat(this.cache.get(key, String.class)).isEqualTo("value");
-				assertThat(this.health.isSuspect(slot)).isFalse();
+				assertThat(this.client.health.isSuspect(slot)).isFalse();
 				return blocks.get() >= 10;
 			});
 		}
@@ -189,28 +167,23 @@ class StallDetectionIntegrationTests {
 		String key = keyOn(cluster, busy);
 		this.cache.put(key, "value");
 		assertThat(this.cache.get(key, String.class)).isEqualTo("value");
-		int slot = this.keys.slot(this.cache.redisKey(key));
+		int slot = this.client.keys.slot(this.cache.redisKey(key));
 		// 700 ms of silence: past the 200 ms floor, short of the 1 s node timeout (no
 		// failover).
 		CompletableFuture<Long> block = CompletableFuture.supplyAsync(() -> cluster.call(busy,
 				(commands) -> commands.<Long>eval(BUSY, ScriptOutputType.INTEGER, new String[0], "700000")));
 		await().atMost(Duration.ofSeconds(5)).until(() -> {
 			assertThat(this.cache.get(key, String.class)).isEqualTo("value");
-			return this.health.isSuspect(slot);
+			return this.client.health.isSuspect(slot);
 		});
 		assertThat(block.join()).isOne();
-		await().atMost(Duration.ofSeconds(10)).until(() -> !this.health.isSuspect(slot));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.client.health.isSuspect(slot));
 		assertThat(this.cache.get(key, String.class)).isEqualTo("value");
 		assertThat(this.cache.degradedReads()).isPositive();
 	}
 
 	private String keyOn(LocalRedisCluster cluster, ClusterNode master) {
-		for (int i = 0;; i++) {
-			String key = "item:" + i;
-			if (cluster.masterForKey(this.cache.redisKey(key)).equals(master)) {
-				return key;
-			}
-		}
+		return GuardedClient.keysOn(cluster, master, "item:", 1, this.cache::redisKey).get(0);
 	}
 
 }

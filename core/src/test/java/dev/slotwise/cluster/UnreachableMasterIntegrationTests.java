@@ -16,7 +16,6 @@
 
 package dev.slotwise.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,14 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 
-import dev.slotwise.ClusterConnections;
-import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.GuardedClient;
 import dev.slotwise.buffer.WriteBufferSettings;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheSettings;
-import dev.slotwise.key.ClusterKeys;
 import dev.slotwise.test.ClusterNode;
 import dev.slotwise.test.LocalRedisCluster;
 import dev.slotwise.test.LocalRedisClusterTest;
@@ -40,7 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,15 +64,7 @@ class UnreachableMasterIntegrationTests {
 
 	private static final int CALLERS = 4;
 
-	private final ClusterKeys keys = new ClusterKeys();
-
-	private LettuceConnectionFactory connectionFactory;
-
-	private ClusterTopology topology;
-
-	private SlotHealth health;
-
-	private WriteBuffer writeBuffer;
+	private GuardedClient client;
 
 	private ClusterCache cache;
 
@@ -85,26 +72,17 @@ class UnreachableMasterIntegrationTests {
 	void connect(LocalRedisCluster cluster) {
 		// A command timeout far beyond the read timeout: only Slotwise can end a wait
 		// early.
-		this.connectionFactory = ClusterConnections.tuned(cluster, Duration.ofSeconds(5));
-		this.topology = new ClusterTopology(this.connectionFactory);
-		this.topology.afterPropertiesSet();
-		this.health = new SlotHealth(PROBE_INTERVAL, Clock.systemUTC(), this.topology);
-		SlotGuard guard = new SlotGuard(this.health, StallDetection.defaults());
-		this.writeBuffer = new WriteBuffer(this.connectionFactory, this.keys, guard, WriteBufferSettings.defaults(),
-				Clock.systemUTC());
-		this.writeBuffer.start();
-		this.cache = new ClusterCache("unreachable",
-				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 100, READ_TIMEOUT),
-				this.connectionFactory, this.writeBuffer, guard, this.keys, Clock.systemUTC(),
-				ForkJoinPool.commonPool());
+		this.client = new GuardedClient(cluster, Duration.ofSeconds(5), PROBE_INTERVAL, StallDetection.defaults(),
+				WriteBufferSettings.defaults());
+		this.client.writeBuffer.start();
+		this.cache = this.client.cache("unreachable",
+				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 100, READ_TIMEOUT));
 	}
 
 	@AfterEach
 	void disconnect(LocalRedisCluster cluster) {
 		cluster.heal();
-		this.writeBuffer.stop();
-		this.topology.destroy();
-		this.connectionFactory.destroy();
+		this.client.close();
 	}
 
 	@Test
@@ -124,7 +102,7 @@ class UnreachableMasterIntegrationTests {
 			this.cache.put(key, "v:" + key);
 			assertThat(this.cache.get(key, String.class)).isEqualTo("v:" + key);
 		}
-		int slot = this.keys.slot(this.cache.redisKey(cutOff.get(0)));
+		int slot = this.client.keys.slot(this.cache.redisKey(cutOff.get(0)));
 		List<Read> reads;
 		cluster.network(unreachable).blackhole();
 		try {
@@ -154,7 +132,7 @@ class UnreachableMasterIntegrationTests {
 		this.cache.put(cutOff.get(0), "after");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			assertThat(this.cache.get(cutOff.get(0), String.class)).isEqualTo("after");
-			assertThat(this.health.isFailing(slot)).isFalse();
+			assertThat(this.client.health.isFailing(slot)).isFalse();
 		});
 		for (String key : cutOff.subList(1, cutOff.size())) {
 			assertThat(this.cache.get(key, String.class)).isEqualTo("v:" + key);
@@ -197,14 +175,7 @@ class UnreachableMasterIntegrationTests {
 	}
 
 	private List<String> keysOn(LocalRedisCluster cluster, ClusterNode master, int count) {
-		List<String> found = new ArrayList<>();
-		for (int i = 0; found.size() < count; i++) {
-			String key = "item:" + i;
-			if (cluster.masterForKey(this.cache.redisKey(key)).equals(master)) {
-				found.add(key);
-			}
-		}
-		return found;
+		return GuardedClient.keysOn(cluster, master, "item:", count, this.cache::redisKey);
 	}
 
 	private record Read(String key, String value, Duration took) {

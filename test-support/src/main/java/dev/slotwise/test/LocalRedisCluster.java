@@ -374,10 +374,11 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		lines.addAll(this.settings.perNodeConfig.apply(new NodePorts(node.port, node.busPort)));
 		if (node.proxyPort != 0) {
 			// Clients (and replicas) learn the proxy's port from the cluster; the bus
-			// stays
-			// direct.
+			// stays direct. A replica reports the proxy's port to its master too, so
+			// that INFO replication names it as CLUSTER NODES does.
 			lines.add("cluster-announce-port " + node.proxyPort);
 			lines.add("cluster-announce-bus-port " + node.busPort);
+			lines.add("replica-announce-port " + node.proxyPort);
 		}
 		return lines;
 	}
@@ -674,8 +675,11 @@ public final class LocalRedisCluster extends AbstractRedisCluster {
 		 * and {@link LocalRedisCluster#network(ClusterNode)} can make it misbehave. The
 		 * cluster bus stays direct. Off by default: it costs a thread and a hop. Not with
 		 * {@link #tls(TlsMaterial)}, as the proxy tells replication links apart by their
-		 * first commands. Overrides any {@code cluster-announce-port} and
-		 * {@code cluster-announce-bus-port} of {@link #perNodeConfig}.
+		 * first commands. Overrides any {@code cluster-announce-port},
+		 * {@code cluster-announce-bus-port} and {@code replica-announce-port} of
+		 * {@link #perNodeConfig} (a replica announces its proxy's port to its master, so
+		 * that its master's {@code INFO replication} names it as {@code CLUSTER NODES}
+		 * does).
 		 * @param networkFaults whether to proxy every node
 		 * @return this builder
 		 */

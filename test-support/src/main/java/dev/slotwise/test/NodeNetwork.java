@@ -85,7 +85,22 @@ public final class NodeNetwork {
 	 * @return this network
 	 */
 	public NodeNetwork blackhole() {
-		this.proxy.change((faults) -> faults.withMode(NodeProxy.Mode.BLACKHOLE));
+		return blackhole(Direction.BOTH);
+	}
+
+	/**
+	 * Accept connections but hold the bytes flowing one way (or both), like a route that
+	 * drops packets one way only. {@link Direction#REQUESTS}: commands never reach the
+	 * node, and replies to the commands it already had still come back.
+	 * {@link Direction#REPLIES}: the node runs every command (writes are applied) and the
+	 * client hears nothing until {@link #heal()}, which delivers the held replies in
+	 * order; unlike {@link #halfOpen()}, which loses them. A TCP reset ends both ways at
+	 * once, so {@link #cut()} has no direction.
+	 * @param direction which way the bytes are held
+	 * @return this network
+	 */
+	public NodeNetwork blackhole(Direction direction) {
+		this.proxy.change((faults) -> faults.withBlackhole(direction));
 		return this;
 	}
 

@@ -52,9 +52,9 @@ import org.jspecify.annotations.Nullable;
  * A TCP proxy in front of one node's client port, which {@link NodeNetwork} makes
  * misbehave. Each accepted connection gets its own connection to the node; both run on
  * one event loop, so a connection's state needs no locks. Bytes flow through a queue per
- * direction, released by a pump that applies the current faults: hold everything
- * (blackhole), drop replies (half-open), release each read only once its delay has
- * passed, and release at most the allowed bytes per second in 20 ms slices. A queue
+ * direction, released by a pump that applies the current faults: hold everything one or
+ * both ways (blackhole), drop replies (half-open), release each read only once its delay
+ * has passed, and release at most the allowed bytes per second in 20 ms slices. A queue
  * holding more than {@value #HIGH_WATER} bytes stops reading from its source, as a full
  * TCP window would.
  *
@@ -308,20 +308,34 @@ final class NodeProxy implements AutoCloseable {
 	/**
 	 * The faults in force on one node's network.
 	 */
-	record Faults(Mode mode, boolean replication, Shaping requests, Shaping replies) {
+	record Faults(Mode mode, Direction held, boolean replication, Shaping requests, Shaping replies) {
 
-		static final Faults NONE = new Faults(Mode.NONE, false, Shaping.NONE, Shaping.NONE);
+		static final Faults NONE = new Faults(Mode.NONE, Direction.BOTH, false, Shaping.NONE, Shaping.NONE);
 
 		Faults withMode(Mode mode) {
-			return new Faults(mode, this.replication, this.requests, this.replies);
+			return new Faults(mode, Direction.BOTH, this.replication, this.requests, this.replies);
+		}
+
+		/**
+		 * A blackhole one or both ways: the bytes flowing that way are held.
+		 */
+		Faults withBlackhole(Direction held) {
+			return new Faults(Mode.BLACKHOLE, held, this.replication, this.requests, this.replies);
 		}
 
 		Faults withReplication() {
-			return new Faults(this.mode, true, this.requests, this.replies);
+			return new Faults(this.mode, this.held, true, this.requests, this.replies);
+		}
+
+		/**
+		 * Whether a blackhole holds the bytes flowing one way.
+		 */
+		boolean holds(Direction direction) {
+			return this.mode == Mode.BLACKHOLE && (this.held == Direction.BOTH || this.held == direction);
 		}
 
 		Faults withDelay(Direction direction, long delayNanos, long jitterNanos) {
-			return new Faults(this.mode, this.replication,
+			return new Faults(this.mode, this.held, this.replication,
 					(direction != Direction.REPLIES)
 							? new Shaping(delayNanos, jitterNanos, this.requests.bytesPerSecond()) : this.requests,
 					(direction != Direction.REQUESTS)
@@ -329,7 +343,7 @@ final class NodeProxy implements AutoCloseable {
 		}
 
 		Faults withBandwidth(Direction direction, long bytesPerSecond) {
-			return new Faults(this.mode, this.replication,
+			return new Faults(this.mode, this.held, this.replication,
 					(direction != Direction.REPLIES)
 							? new Shaping(this.requests.delayNanos(), this.requests.jitterNanos(), bytesPerSecond)
 							: this.requests,
@@ -505,16 +519,18 @@ final class NodeProxy implements AutoCloseable {
 
 		private void updateReading() {
 			Faults faults = NodeProxy.this.faults;
-			boolean hold = faults.mode() == Mode.BLACKHOLE && faults.hit(this.role);
+			boolean hit = faults.hit(this.role);
 			Channel server = this.server;
 			if (server == null) {
 				return;
 			}
 			if (this.client.isActive()) {
-				this.client.config().setAutoRead(!hold && this.requests.queued < HIGH_WATER);
+				this.client.config()
+					.setAutoRead(!(hit && faults.holds(Direction.REQUESTS)) && this.requests.queued < HIGH_WATER);
 			}
 			if (server.isActive()) {
-				server.config().setAutoRead(!hold && this.replies.queued < HIGH_WATER);
+				server.config()
+					.setAutoRead(!(hit && faults.holds(Direction.REPLIES)) && this.replies.queued < HIGH_WATER);
 			}
 		}
 
@@ -591,7 +607,7 @@ final class NodeProxy implements AutoCloseable {
 				}
 				Faults faults = NodeProxy.this.faults;
 				boolean hit = faults.hit(Link.this.role);
-				if (hit && (faults.mode() == Mode.BLACKHOLE || faults.mode() == Mode.CUT)) {
+				if (hit && (faults.holds(this.direction) || faults.mode() == Mode.CUT)) {
 					return;
 				}
 				Shaping shaping = hit ? faults.shaping(this.direction) : Shaping.NONE;

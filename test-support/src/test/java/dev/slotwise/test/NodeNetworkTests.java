@@ -91,6 +91,12 @@ class NodeNetworkTests {
 		String masterPort = ClusterAdmin.parseInfo(cluster.call(replica, (commands) -> commands.info("replication")))
 			.get("master_port");
 		assertThat(masterPort).isEqualTo(String.valueOf(master.port()));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(
+					ClusterAdmin.parseInfo(cluster.call(master, (commands) -> commands.info("replication")))
+						.get("slave0"))
+				.as("the master names its replica by the address the cluster announces")
+				.contains("port=" + replica.port() + ","));
 	}
 
 	@Test
@@ -114,6 +120,37 @@ class NodeNetworkTests {
 			assertThat(connection.sync().get(key + ":direct"))
 				.as("the late reply to the timed-out GET went to that GET, not this one")
 				.isEqualTo("replicated");
+		}
+	}
+
+	@Test
+	void aBlackholeOfRequestsKeepsCommandsFromTheNodeUntilHealed(LocalRedisCluster cluster) throws IOException {
+		String key = "requests-held:{1}";
+		ClusterNode master = cluster.masterForKey(key);
+		try (Socket socket = open(master)) {
+			cluster.network(master).blackhole(NodeNetwork.Direction.REQUESTS);
+			send(socket, "SET " + key + " held");
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> socket.getInputStream().read());
+			assertThat(valueOn(cluster, master, key)).as("the node never got it").isNull();
+			cluster.network(master).heal();
+			assertThat(readLine(socket)).isEqualTo("+OK");
+			assertThat(valueOn(cluster, master, key)).isEqualTo("held");
+		}
+	}
+
+	@Test
+	void aBlackholeOfRepliesRunsCommandsAndHealDeliversTheirRepliesLate(LocalRedisCluster cluster) throws IOException {
+		String key = "replies-held:{1}";
+		ClusterNode master = cluster.masterForKey(key);
+		try (Socket socket = open(master)) {
+			cluster.network(master).blackhole(NodeNetwork.Direction.REPLIES);
+			send(socket, "SET " + key + " applied");
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(
+						() -> assertThat(valueOn(cluster, master, key)).as("the node ran it").isEqualTo("applied"));
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> socket.getInputStream().read());
+			cluster.network(master).heal();
+			assertThat(readLine(socket)).as("held, not lost").isEqualTo("+OK");
 		}
 	}
 
@@ -303,6 +340,10 @@ class NodeNetworkTests {
 	private static StatefulRedisConnection<String, String> connect(ClusterNode node, Duration timeout) {
 		return client
 			.connect(RedisURI.builder().withHost(node.host()).withPort(node.port()).withTimeout(timeout).build());
+	}
+
+	private static String valueOn(LocalRedisCluster cluster, ClusterNode node, String key) {
+		return cluster.call(node, (commands) -> commands.get(key));
 	}
 
 	private static Socket open(ClusterNode node) throws IOException {

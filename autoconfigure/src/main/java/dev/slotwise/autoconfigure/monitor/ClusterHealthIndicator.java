@@ -38,6 +38,15 @@ import org.springframework.boot.health.contributor.Health;
  * <li>{@code UP} with a {@code warnings} detail when slots are in {@code pfail} or
  * {@code fail} (a failover is under way), a master has no replica or no replica in sync,
  * or a replica lags past its threshold;</li>
+ * <li>{@code UP} with an {@code unreachableFromHere} detail (and a warning) when the
+ * cluster is fine but this instance cannot reach some of its masters
+ * ({@link ClusterSnapshot#unreachableFromHere()}): the cluster's nodes see them healthy,
+ * so no failover will come; this instance fails their slots fast (reads degrade, writes
+ * are buffered) and keeps serving every other slot. The status stays {@code UP} on
+ * purpose: the cluster is not down, other instances serve those keys, and a custom status
+ * would become the whole application's status unless every operator added it to
+ * {@code management.endpoint.health.status.order} (Spring Boot ranks a status it does not
+ * know above {@code DOWN});</li>
  * <li>{@code UNKNOWN} before the first poll.</li>
  * </ul>
  * Details name nodes by address only; no credential is ever included.
@@ -72,6 +81,10 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("size", snapshot.size())
 			.withDetail("currentEpoch", snapshot.currentEpoch())
 			.withDetail("masters", snapshot.masters().stream().map(ClusterHealthIndicator::describe).toList());
+		List<Master> unreachable = snapshot.unreachableFromHere();
+		if (!unreachable.isEmpty()) {
+			builder.withDetail("unreachableFromHere", unreachable.stream().map(Master::address).toList());
+		}
 		List<String> warnings = warnings(snapshot);
 		if (!warnings.isEmpty()) {
 			builder.withDetail("warnings", warnings);
@@ -83,6 +96,11 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 		if (snapshot.slotsPfail() > 0 || snapshot.slotsFail() > 0) {
 			warnings.add(snapshot.slotsPfail() + " slot(s) pfail and " + snapshot.slotsFail()
 					+ " slot(s) fail: a master is unreachable and a failover may be under way");
+		}
+		for (Master master : snapshot.unreachableFromHere()) {
+			warnings.add("master " + master.address() + " cannot be reached from this instance, though the cluster "
+					+ "sees it healthy: the network between them is broken, no failover will come, and its "
+					+ master.slotCount() + " slot(s) fail fast here");
 		}
 		for (Master master : snapshot.masters()) {
 			if (master.slots().isEmpty()) {
@@ -109,6 +127,7 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("address", master.address());
 		details.put("flags", master.flags());
+		details.put("reachable", master.reachable());
 		details.put("slots", master.slots().stream().map(Object::toString).toList());
 		details.put("replicas", master.replicas().stream().map((replica) -> {
 			Map<String, Object> replicaDetails = new LinkedHashMap<>();

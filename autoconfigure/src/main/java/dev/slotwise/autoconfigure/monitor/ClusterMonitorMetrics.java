@@ -65,6 +65,12 @@ public class ClusterMonitorMetrics implements MeterBinder {
 			.tag("role", "replica")
 			.baseUnit("nodes")
 			.register(registry);
+		Gauge
+			.builder("slotwise.cluster.nodes.unreachable", this.monitor,
+					(m) -> m.snapshot().unreachableFromHere().size())
+			.description("Masters the cluster sees as healthy that this instance cannot reach")
+			.baseUnit("nodes")
+			.register(registry);
 		FunctionCounter.builder("slotwise.cluster.failovers", this.monitor, ClusterMonitor::failovers)
 			.description("Failovers seen: a replica took over its master's slots")
 			.register(registry);

@@ -116,8 +116,9 @@ public class SlotwiseEndpoint {
 		HotSlotDetector detector = this.hotSlots;
 		RateLimiter limiter = this.rateLimiter;
 		SlotTraffic traffic = this.slotTraffic;
-		return new SlotwiseDescriptor(snapshot, ClusterHealthIndicator.warnings(snapshot), this.monitor.failovers(),
-				(buffer != null) ? WriteBufferDescriptor.of(buffer) : null,
+		return new SlotwiseDescriptor(snapshot, ClusterHealthIndicator.warnings(snapshot),
+				snapshot.unreachableFromHere().stream().map(ClusterSnapshot.Master::address).toList(),
+				this.monitor.failovers(), (buffer != null) ? WriteBufferDescriptor.of(buffer) : null,
 				(detector != null) ? detector.snapshot() : null,
 				(limiter != null) ? RateLimiterDescriptor.of(limiter) : null,
 				(traffic != null) ? ReshardingPlanDescriptor.of(plan(snapshot, traffic))
@@ -173,6 +174,8 @@ public class SlotwiseEndpoint {
 	 *
 	 * @param cluster the cluster as the monitor last saw it
 	 * @param warnings what the health indicator warns about
+	 * @param unreachableFromHere the addresses of the masters the cluster sees as healthy
+	 * that this instance cannot reach ({@link ClusterSnapshot#unreachableFromHere()})
 	 * @param failovers failovers seen since the monitor started
 	 * @param writeBuffer the write buffer's counts, or {@code null} without a write
 	 * buffer
@@ -184,8 +187,8 @@ public class SlotwiseEndpoint {
 	 * @param lastReshard how the last resharding from the endpoint went, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record SlotwiseDescriptor(ClusterSnapshot cluster, List<String> warnings, long failovers,
-			@Nullable WriteBufferDescriptor writeBuffer, @Nullable HotSlotSnapshot hotSlots,
+	public record SlotwiseDescriptor(ClusterSnapshot cluster, List<String> warnings, List<String> unreachableFromHere,
+			long failovers, @Nullable WriteBufferDescriptor writeBuffer, @Nullable HotSlotSnapshot hotSlots,
 			@Nullable RateLimiterDescriptor rateLimiter, ReshardingPlanDescriptor reshardingPlan,
 			SlotMigrator.@Nullable Progress lastReshard) {
 

@@ -42,7 +42,8 @@ public class SlotwiseMonitorProperties {
 	private Duration interval = ClusterMonitor.Settings.DEFAULT_INTERVAL;
 
 	/**
-	 * How long a poll waits for one master's INFO replication.
+	 * How long a poll waits for one node's answer: CLUSTER NODES and CLUSTER INFO of the
+	 * node it asks (then it asks another), and each master's INFO replication.
 	 */
 	private Duration nodeTimeout = ClusterMonitor.Settings.DEFAULT_NODE_TIMEOUT;
 

@@ -45,6 +45,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfi
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -65,9 +66,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Health, events, meters and the {@code slotwise} endpoint on a real cluster, through a
- * master kill and a live slot migration.
+ * master kill, a master cut off from this instance alone, and a live slot migration.
  */
-@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS)
+@LocalRedisClusterTest(lifecycle = LocalRedisClusterTest.Lifecycle.CLASS, networkFaults = true)
 class ClusterMonitoringIntegrationTests {
 
 	private final ClusterKeys keys = new ClusterKeys();
@@ -101,6 +102,8 @@ class ClusterMonitoringIntegrationTests {
 			ClusterNode replica = cluster.replicasOf(victim).get(0);
 			cluster.kill(victim);
 			await().atMost(Duration.ofSeconds(15)).until(() -> health.health().getStatus().equals(Status.DOWN));
+			assertThat(health.health().getDetails()).as("a failure the cluster sees, not this instance's alone")
+				.doesNotContainKey("unreachableFromHere");
 			assertThat(registry.get("slotwise.cluster.state").gauge().value()).isZero();
 			await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.UP));
 			assertThat(health.health().getDetails().get("warnings")).as("the new master has no replica")
@@ -126,6 +129,43 @@ class ClusterMonitoringIntegrationTests {
 			for (int i = 1; i < states.size(); i++) {
 				assertThat(states.get(i)).as("one event per change: %s", states).isNotEqualTo(states.get(i - 1));
 			}
+		});
+	}
+
+	@Test
+	void healthStaysUpAndNamesAMasterThisInstanceCannotReachWhileTheClusterSeesItHealthy(LocalRedisCluster cluster) {
+		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodesProperty()).run((context) -> {
+			HealthIndicator health = context.getBean("redisClusterHealthIndicator", HealthIndicator.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			SlotwiseEndpoint endpoint = context.getBean(SlotwiseEndpoint.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+			assertThat(health.health().getDetails()).doesNotContainKey("unreachableFromHere");
+			assertThat(registry.get("slotwise.cluster.nodes.unreachable").gauge().value()).isZero();
+			ClusterNode unreachable = cluster.masters().get(2);
+			cluster.network(unreachable).blackhole();
+			try {
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> health.health().getDetails().containsKey("unreachableFromHere"));
+				Health partitioned = health.health();
+				assertThat(partitioned.getStatus()).as("the cluster is fine").isEqualTo(Status.UP);
+				assertThat(partitioned.getDetails()).containsEntry("state", "ok")
+					.containsEntry("slotsFail", 0)
+					.containsEntry("slotsPfail", 0)
+					.containsEntry("unreachableFromHere", List.of(unreachable.address()));
+				assertThat(partitioned.getDetails().get("warnings")).asString()
+					.contains("master " + unreachable.address() + " cannot be reached from this instance");
+				assertThat(registry.get("slotwise.cluster.nodes.unreachable").gauge().value()).isOne();
+				assertThat(registry.get("slotwise.cluster.state").gauge().value()).isOne();
+				assertThat(endpoint.report().unreachableFromHere()).containsExactly(unreachable.address());
+			}
+			finally {
+				cluster.network(unreachable).heal();
+			}
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> !health.health().getDetails().containsKey("unreachableFromHere"));
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(registry.get("slotwise.cluster.nodes.unreachable").gauge().value()).isZero();
+			assertThat(endpoint.report().unreachableFromHere()).isEmpty();
 		});
 	}
 

@@ -58,7 +58,8 @@ class SlotwiseEndpointTests {
 				ClusterMonitor.Settings.defaults(), Clock.systemUTC(), (event) -> {
 				});
 		Map<String, Object> report = read(new SlotwiseEndpoint(monitor, null, null, null, 16).report());
-		assertThat(report).containsOnlyKeys("cluster", "warnings", "failovers", "reshardingPlan");
+		assertThat(report).containsOnlyKeys("cluster", "warnings", "unreachableFromHere", "failovers",
+				"reshardingPlan");
 		assertThat(report.get("reshardingPlan"))
 			.isEqualTo(Map.of("note", "no traffic measured: enable slotwise.monitor.hot-slots to get a plan"));
 		assertThat(report.get("failovers")).isEqualTo(0);
@@ -71,7 +72,7 @@ class SlotwiseEndpointTests {
 				List.of(new ReshardingPlan.Step(42, 1000, 0.5, "a", "127.0.0.1:7000", "b", "127.0.0.1:7001")),
 				Map.of("127.0.0.1:7000", 1000L, "127.0.0.1:7001", 1000L));
 		SlotwiseDescriptor descriptor = new SlotwiseDescriptor(ClusterSnapshot.unknown(Instant.EPOCH, "not polled yet"),
-				List.of("a warning"), 1,
+				List.of("a warning"), List.of("127.0.0.1:7002"), 1,
 				new WriteBufferDescriptor(1, 10, 3, 2, 1, Map.of(RejectReason.EXPIRED, 1L),
 						Map.of(RejectReason.OVERFLOW, 2L)),
 				new HotSlotDetector(HotSlotSettings.defaults(), null, (event) -> {
@@ -80,8 +81,9 @@ class SlotwiseEndpointTests {
 						FailureMode.ALLOW, Map.of(Outcome.ALLOWED, 7L)),
 				ReshardingPlanDescriptor.of(plan), new SlotMigrator.Progress(1, 1, 0, 300, null, null));
 		Map<String, Object> report = read(descriptor);
-		assertThat(report.keySet()).containsExactly("cluster", "warnings", "failovers", "writeBuffer", "hotSlots",
-				"rateLimiter", "reshardingPlan", "lastReshard");
+		assertThat(report.keySet()).containsExactly("cluster", "warnings", "unreachableFromHere", "failovers",
+				"writeBuffer", "hotSlots", "rateLimiter", "reshardingPlan", "lastReshard");
+		assertThat(report.get("unreachableFromHere")).isEqualTo(List.of("127.0.0.1:7002"));
 		assertThat((Map<String, Object>) report.get("writeBuffer"))
 			.containsOnlyKeys("pending", "pendingBytes", "buffered", "replayed", "superseded", "dropped", "rejected")
 			.containsEntry("dropped", Map.of("EXPIRED", 1))
