@@ -303,6 +303,10 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 				return false;
 			}
 		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("The other masters hold " + target + " as the master of slot " + slot + " ("
+					+ objections.size() + " asked, silent ones raise no objection)");
+		}
 		return true;
 	}
 

@@ -104,7 +104,21 @@ class MasterConfirmationIntegrationTests {
 		// still routes the slot to the old master. (The client's routing may also move on
 		// by itself in a full test run; the new master is then the one probed.)
 		List<String> probedWhileOld = new CopyOnWriteArrayList<>();
-		await("a probe of the new master").until(() -> {
+		await("a probe of the new master").conditionEvaluationListener((condition) -> {
+			if (condition.getRemainingTimeInMS() <= condition.getPollInterval().toMillis()) {
+				// About to time out: say what the cluster and the client saw.
+				System.err.println("Slot " + SLOT + ": the client routes to " + this.topology.masterOf(SLOT) + ", old "
+						+ old.id() + ", replacement " + replacement.id() + ", refused probes "
+						+ this.guard.refusedProbes() + ", probes let through to the old master " + probedWhileOld.size()
+						+ "; the other masters answer " + this.topology.confirmMaster(SLOT).toCompletableFuture().join()
+						+ "; their views: "
+						+ cluster.masters()
+							.stream()
+							.map((master) -> master + ": "
+									+ cluster.call(master, (commands) -> commands.clusterNodes()))
+							.toList());
+			}
+		}).until(() -> {
 			boolean routedToOld = old.id().equals(this.topology.masterOf(SLOT));
 			boolean probe = !this.guard.failsFast(SLOT);
 			if (probe && routedToOld && old.id().equals(this.topology.masterOf(SLOT))) {
