@@ -158,7 +158,8 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 * @param guard the failure protocol, shared with the write buffer
 	 * @param keys slot computation
 	 * @param clock the clock for versions
-	 * @param executor runs {@link #retrieve(Object)} lookups, which must not block
+	 * @param executor runs {@link #retrieve(Object)} lookups and the store after a
+	 * {@link #retrieve(Object, Supplier)} load, which must not block their callers
 	 * @param tracker invalidations for the near cache, shared by every cache; required
 	 * when {@link ClusterCacheSettings#nearMaxEntries()} is positive
 	 */

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -476,7 +477,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		}
 
 		synchronized void tracking(long id, List<String> added, boolean fresh) {
-			Set<String> all = ConcurrentHashMap.newKeySet();
+			Set<String> all = new HashSet<>();
 			if (!fresh) {
 				all.addAll(this.tracked);
 			}

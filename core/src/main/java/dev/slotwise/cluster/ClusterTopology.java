@@ -310,11 +310,36 @@ public final class ClusterTopology implements SlotPeers, InitializingBean, Dispo
 		return true;
 	}
 
+	/**
+	 * Refresh the client's topology, and this view from it once the refresh is done. The
+	 * view follows the client's {@link ClusterTopologyChangedEvent}s too, but Lettuce
+	 * publishes one only when its own partitions changed, on its event bus, which drops
+	 * events a busy subscriber has no room for: reading the partitions back makes sure a
+	 * view that fell behind the client catches up with it, and costs nothing when it had
+	 * not (a master that stays keeps its activity).
+	 */
 	private void refreshClient() {
 		RedisClusterClient current = this.client;
-		if (current != null && !current.isTopologyRefreshInProgress()) {
-			current.refreshPartitionsAsync();
+		if (current == null) {
+			return;
 		}
+		CompletionStage<Void> refresh = current.isTopologyRefreshInProgress() ? CompletableFuture.completedFuture(null)
+				: current.refreshPartitionsAsync();
+		refresh.whenComplete((done, failure) -> {
+			if (failure != null) {
+				logger.debug("Could not refresh the client's topology", failure);
+				return;
+			}
+			String before = masterIds();
+			update(current.getPartitions().getPartitions());
+			if (logger.isDebugEnabled() && !before.equals(masterIds())) {
+				logger.debug("Refreshed the client's topology: masters " + before + " -> " + masterIds());
+			}
+		});
+	}
+
+	private String masterIds() {
+		return Arrays.toString(this.view.masters);
 	}
 
 	private synchronized @Nullable CompletableFuture<StatefulRedisClusterConnection<String, String>> confirmations() {

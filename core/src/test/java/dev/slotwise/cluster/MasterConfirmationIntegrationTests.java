@@ -104,7 +104,7 @@ class MasterConfirmationIntegrationTests {
 		// still routes the slot to the old master. (The client's routing may also move on
 		// by itself in a full test run; the new master is then the one probed.)
 		List<String> probedWhileOld = new CopyOnWriteArrayList<>();
-		await("a probe of the new master").conditionEvaluationListener((condition) -> {
+		await("a probe of the new master").atMost(Duration.ofSeconds(20)).conditionEvaluationListener((condition) -> {
 			if (condition.getRemainingTimeInMS() <= condition.getPollInterval().toMillis()) {
 				// About to time out: say what the cluster and the client saw.
 				System.err.println("Slot " + SLOT + ": the client routes to " + this.topology.masterOf(SLOT) + ", old "

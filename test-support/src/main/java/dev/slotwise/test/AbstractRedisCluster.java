@@ -238,22 +238,30 @@ abstract class AbstractRedisCluster implements RedisCluster {
 	@Override
 	public ClusterNode failover(ClusterNode master) {
 		requireOwn(master);
+		awaitHealthy();
+		List<Integer> slots = currentView().getPartitionByNodeId(master.id()).getSlots();
+		if (slots.isEmpty()) {
+			throw new IllegalStateException(master + " serves no slots; there is nothing to fail over");
+		}
 		ClusterNode replica = replicasOf(master).stream()
 			.filter((node) -> running().contains(node))
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException(master + " has no running replica to fail over to"));
 		admin().call(replica, (commands) -> commands.clusterFailover(false));
 		long[] requested = { System.nanoTime() };
-		await(replica + " to become master in every node's view", () -> {
+		// Done when every node sees the replica serve the master's slots: a node that
+		// merely calls it a master proves nothing (a master that was paused and failed
+		// over still calls itself one, and the others call it a master without slots,
+		// until gossip turns it into a replica).
+		await(replica + " to serve " + master + "'s slots in every node's view", () -> {
 			Optional<String> problem = running().stream()
-				.filter((node) -> !admin().view(node).getPartitionByNodeId(replica.id()).is(NodeFlag.UPSTREAM))
-				.map((node) -> node + " still sees " + replica + " as a replica")
+				.filter((node) -> !servesAll(admin().view(node), replica, slots))
+				.map((node) -> node + " does not yet see " + replica + " serve " + master + "'s slots")
 				.findFirst();
 			if (problem.isPresent() && System.nanoTime() - requested[0] > MANUAL_FAILOVER_TIMEOUT.toNanos()
-					&& !admin().view(replica).getPartitionByNodeId(replica.id()).is(NodeFlag.UPSTREAM)) {
+					&& !servesAll(admin().view(replica), replica, slots)) {
 				// Redis gives a manual failover 5 s, and a replica still settling after
-				// an
-				// earlier election can let it lapse: ask again.
+				// an earlier election can let it lapse: ask again.
 				admin().call(replica, (commands) -> commands.clusterFailover(false));
 				requested[0] = System.nanoTime();
 			}
@@ -261,6 +269,11 @@ abstract class AbstractRedisCluster implements RedisCluster {
 		});
 		awaitHealthy();
 		return replica;
+	}
+
+	private static boolean servesAll(Partitions view, ClusterNode node, List<Integer> slots) {
+		RedisClusterNode seen = view.getPartitionByNodeId(node.id());
+		return seen != null && seen.is(NodeFlag.UPSTREAM) && slots.stream().allMatch(seen::hasSlot);
 	}
 
 	@Override
