@@ -281,7 +281,7 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 		}
 		long expiresAt = this.settings.ttl().isZero() ? Long.MAX_VALUE
 				: versioned.version() + this.settings.ttl().toMillis();
-		this.near.store(redisKey, slot, ticket, value, expiresAt);
+		this.near.store(redisKey, slot, ticket, value, expiresAt, stored.length);
 	}
 
 	private void forgetNear(String redisKey) {
@@ -700,6 +700,31 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 	 */
 	public long nearSize() {
 		return (this.near != null) ? this.near.size() : 0;
+	}
+
+	/**
+	 * Reads that found no fresh copy in this instance's near cache and went to Redis.
+	 * @return the count, 0 without a near cache
+	 */
+	public long nearMisses() {
+		return (this.near != null) ? this.near.misses() : 0;
+	}
+
+	/**
+	 * What the copies in this instance's near cache take in memory, estimated from their
+	 * keys and their values' serialized size.
+	 * @return the estimated bytes, 0 without a near cache
+	 */
+	public long nearEstimatedBytes() {
+		return (this.near != null) ? this.near.estimatedBytes() : 0;
+	}
+
+	/**
+	 * Whether this cache keeps a near cache.
+	 * @return whether reads may be answered from this instance's memory
+	 */
+	public boolean hasNearCache() {
+		return this.near != null;
 	}
 
 	/**

@@ -17,8 +17,8 @@
 package dev.slotwise.cache;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -40,6 +40,13 @@ final class NearCache implements NearCacheTracker.Invalidated {
 
 	private static final int STRIPES = 4096;
 
+	/**
+	 * What an entry costs beyond its key's characters and its value's serialized bytes:
+	 * Caffeine's node, the entry, the key's {@code String} and a small value object's
+	 * headers, as a 64-bit JVM with compressed references lays them out (an estimate).
+	 */
+	static final int ENTRY_OVERHEAD_BYTES = 120;
+
 	private final NearCacheTracker tracker;
 
 	private final String prefix;
@@ -48,12 +55,27 @@ final class NearCache implements NearCacheTracker.Invalidated {
 
 	private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
 
-	private final AtomicLong hits = new AtomicLong();
+	private final LongAdder hits = new LongAdder();
+
+	private final LongAdder misses = new LongAdder();
+
+	private final LongAdder bytes = new LongAdder();
 
 	NearCache(NearCacheTracker tracker, String prefix, int maxEntries) {
 		this.tracker = tracker;
 		this.prefix = prefix;
-		this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new UntilExpiry()).build();
+		// Every entry stored is counted in once and out once, whatever removes it
+		// (replaced, invalidated, evicted, expired): on the thread that removes it.
+		this.entries = Caffeine.newBuilder()
+			.maximumSize(maxEntries)
+			.expireAfter(new UntilExpiry())
+			.executor(Runnable::run)
+			.<String, Entry>removalListener((key, entry, cause) -> {
+				if (entry != null) {
+					this.bytes.add(-entry.bytes);
+				}
+			})
+			.build();
 		tracker.register(prefix, this);
 	}
 
@@ -66,9 +88,10 @@ final class NearCache implements NearCacheTracker.Invalidated {
 	@Nullable Object fresh(String key, int slot) {
 		Entry entry = this.entries.getIfPresent(key);
 		if (entry == null || entry.epoch != this.tracker.epoch(slot) || !this.tracker.covered(slot, this.prefix)) {
+			this.misses.increment();
 			return null;
 		}
-		this.hits.incrementAndGet();
+		this.hits.increment();
 		return entry.value;
 	}
 
@@ -100,8 +123,9 @@ final class NearCache implements NearCacheTracker.Invalidated {
 	 * @param value what it found
 	 * @param expiresAt when the entry expires in Redis (epoch milliseconds), or
 	 * {@link Long#MAX_VALUE}
+	 * @param serializedBytes the value's size as Redis holds it, for the memory estimate
 	 */
-	void store(String key, int slot, Ticket ticket, Object value, long expiresAt) {
+	void store(String key, int slot, Ticket ticket, Object value, long expiresAt, int serializedBytes) {
 		int stripe = stripe(key);
 		if (!this.tracker.covered(slot, this.prefix)) {
 			return;
@@ -110,7 +134,10 @@ final class NearCache implements NearCacheTracker.Invalidated {
 			if (this.stripes.get(stripe) != ticket.stripe || this.tracker.epoch(slot) != ticket.epoch) {
 				return old;
 			}
-			return new Entry(value, ticket.epoch, expiresAt);
+			Entry entry = new Entry(value, ticket.epoch, expiresAt,
+					ENTRY_OVERHEAD_BYTES + 2L * key.length() + serializedBytes);
+			this.bytes.add(entry.bytes);
+			return entry;
 		});
 	}
 
@@ -136,7 +163,25 @@ final class NearCache implements NearCacheTracker.Invalidated {
 	 * @return the count
 	 */
 	long hits() {
-		return this.hits.get();
+		return this.hits.sum();
+	}
+
+	/**
+	 * Reads that found no fresh copy and went to Redis.
+	 * @return the count
+	 */
+	long misses() {
+		return this.misses.sum();
+	}
+
+	/**
+	 * What the copies held now take in memory: per entry, its key's characters, its
+	 * value's serialized size and {@link #ENTRY_OVERHEAD_BYTES}. An estimate: a value
+	 * object can be larger or smaller in memory than its serialized form.
+	 * @return the estimated bytes
+	 */
+	long estimatedBytes() {
+		return Math.max(this.bytes.sum(), 0);
 	}
 
 	/**
@@ -160,7 +205,7 @@ final class NearCache implements NearCacheTracker.Invalidated {
 	record Ticket(long stripe, long epoch) {
 	}
 
-	private record Entry(Object value, long epoch, long expiresAt) {
+	private record Entry(Object value, long epoch, long expiresAt, long bytes) {
 	}
 
 	private static final class UntilExpiry implements Expiry<String, Entry> {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -116,6 +117,8 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 	private final AtomicLong invalidations = new AtomicLong();
 
 	private final AtomicLong trackingLosses = new AtomicLong();
+
+	private final AtomicLongArray flushes = new AtomicLongArray(NearCacheFlush.values().length);
 
 	private @Nullable RedisClusterClient client;
 
@@ -272,6 +275,27 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 	}
 
 	/**
+	 * How often the copies of a master's slots stopped being fresh at once, by cause.
+	 * @return the counts since start, one per cause
+	 */
+	public Map<NearCacheFlush, Long> flushes() {
+		Map<NearCacheFlush, Long> counts = new EnumMap<>(NearCacheFlush.class);
+		for (NearCacheFlush cause : NearCacheFlush.values()) {
+			counts.put(cause, this.flushes.get(cause.ordinal()));
+		}
+		return counts;
+	}
+
+	/**
+	 * How often the copies of a master's slots stopped being fresh for one cause.
+	 * @param cause the cause
+	 * @return the count since start
+	 */
+	public long flushes(NearCacheFlush cause) {
+		return this.flushes.get(cause.ordinal());
+	}
+
+	/**
 	 * The staleness bound.
 	 * @return how long after its acknowledgement a write may still be unseen by a near
 	 * cache
@@ -302,10 +326,16 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		synchronized (this) {
 			Node[] previous = this.owners;
 			slotsOf.forEach((node, slots) -> node.slots = slots.stream().mapToInt(Integer::intValue).toArray());
+			boolean moved = false;
 			for (int slot = 0; slot < next.length; slot++) {
 				if (previous[slot] != next[slot]) {
 					this.epochs.incrementAndGet(slot);
+					// A slot that had no owner yet (the first topology) held no copy.
+					moved |= previous[slot] != null;
 				}
+			}
+			if (moved) {
+				count(NearCacheFlush.OWNER_CHANGED);
 			}
 			this.owners = next;
 			this.nodes.values().removeIf((node) -> !slotsOf.containsKey(node));
@@ -327,7 +357,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		for (Node node : this.nodes.values()) {
 			if (node.coveredUntil != 0 && now > node.coveredUntil) {
 				// A lapse: the master may be hung, and its slots taken over meanwhile.
-				lose(node, "its heartbeat lapsed");
+				lose(node, NearCacheFlush.HEARTBEAT_LAPSED, "its heartbeat lapsed");
 			}
 			if (node.pending) {
 				continue;
@@ -353,7 +383,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 				return CompletableFuture.completedFuture(null);
 			}
 			if (node.clientId != NOT_TRACKING && node.clientId != id) {
-				lose(node, "its tracking connection was replaced (a reconnect)");
+				lose(node, NearCacheFlush.RECONNECT, "its tracking connection was replaced (a reconnect)");
 			}
 			List<String> missing = (node.clientId == id)
 					? prefixes.stream().filter((p) -> !node.tracked.contains(p)).toList() : prefixes;
@@ -374,20 +404,20 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 				if (first) {
 					// Copies stored before this tracking began may have missed
 					// invalidations.
-					bump(node);
+					bump(node, NearCacheFlush.TRACKING_STARTED);
 				}
 				return null;
 			});
 		});
 	}
 
-	private void lose(Node node, String why) {
+	private void lose(Node node, NearCacheFlush cause, String why) {
 		if (node.coveredUntil == 0 && node.clientId == NOT_TRACKING) {
 			return;
 		}
 		this.trackingLosses.incrementAndGet();
 		node.coveredUntil = 0;
-		bump(node);
+		bump(node, cause);
 		// A starved machine may lapse often: the meter counts every loss, the log tells
 		// at info only of a lost connection.
 		if (why.startsWith("its heartbeat") ? logger.isDebugEnabled() : logger.isInfoEnabled()) {
@@ -401,10 +431,15 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		}
 	}
 
-	private void bump(Node node) {
+	private void bump(Node node, NearCacheFlush cause) {
 		for (int slot : node.slots) {
 			this.epochs.incrementAndGet(slot);
 		}
+		count(cause);
+	}
+
+	private void count(NearCacheFlush cause) {
+		this.flushes.incrementAndGet(cause.ordinal());
 	}
 
 	private void onPush(RedisClusterNode from, PushMessage message) {
@@ -430,7 +465,7 @@ public final class NearCacheTracker implements InitializingBean, DisposableBean 
 		this.invalidations.incrementAndGet();
 		Node node = this.nodes.get(from.getNodeId());
 		if (node != null) {
-			bump(node);
+			bump(node, NearCacheFlush.MASTER_FLUSHED);
 		}
 	}
 

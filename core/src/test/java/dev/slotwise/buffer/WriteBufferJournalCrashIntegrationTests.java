@@ -96,7 +96,11 @@ class WriteBufferJournalCrashIntegrationTests {
 			await("the child's acknowledgements (its stderr: " + childErrors + ")").atMost(Duration.ofSeconds(60))
 				.until(() -> acknowledged.size() >= ACKNOWLEDGED_BEFORE_KILL || !child.isAlive());
 			assertThat(child.isAlive()).as("the child runs until killed; its stderr: %s", childErrors).isTrue();
-			child.destroyForcibly();
+			// SIGKILL through the process handle: Process.destroyForcibly() also closes
+			// this side of the child's stdout, and acknowledgements still in the pipe
+			// were lost with it (the reader then took an older write for the last one
+			// acknowledged).
+			child.toHandle().destroyForcibly();
 			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
 			await("the end of the child's output").atMost(Duration.ofSeconds(10)).untilTrue(endOfOutput);

@@ -65,6 +65,8 @@ class NearCacheFailoverIntegrationTests {
 			two.cache.put(onVictim, "newer");
 			one.assertNotReadAfterTheBound(onVictim, System.nanoTime(), "newer");
 			assertThat(one.tracker.trackingLosses()).isPositive();
+			assertThat(one.tracker.flushes(NearCacheFlush.OWNER_CHANGED)).as("flushes for the slots' new owner")
+				.isPositive();
 		}
 	}
 

@@ -160,6 +160,10 @@ class NearCacheIntegrationTests {
 			assertNotReadAfterTheBound(key, System.nanoTime(), null);
 		}
 		await().until(() -> this.one.tracker.trackingLosses() > lossesBefore);
+		// Each loss is a flush of the master's copies, counted under its cause.
+		assertThat(this.one.tracker.flushes(NearCacheFlush.RECONNECT)
+				+ this.one.tracker.flushes(NearCacheFlush.HEARTBEAT_LAPSED))
+			.isEqualTo(this.one.tracker.trackingLosses());
 		// Tracking is on again: copies are served, and a later write still reaches them.
 		for (String key : keys) {
 			this.cacheOne.put(key, "again");
@@ -167,6 +171,38 @@ class NearCacheIntegrationTests {
 			this.cacheTwo.put(key, "newer");
 			assertNotReadAfterTheBound(key, System.nanoTime(), "newer");
 		}
+	}
+
+	@Test
+	void theMemoryBoundHoldsPastMaxEntries() {
+		int maxEntries = 50;
+		ClusterCache small = new ClusterCache("small",
+				new ClusterCacheSettings(Duration.ofMinutes(10), true, "", RedisSerializer.java(), 0,
+						Duration.ofMillis(250), maxEntries),
+				this.one.fixture.connectionFactory, this.one.fixture.writeBuffer,
+				new SlotGuard(this.one.fixture.slotHealth), this.one.fixture.keys, Clock.systemUTC(),
+				ForkJoinPool.commonPool(), this.one.tracker);
+		int keys = maxEntries * 4;
+		for (int i = 0; i < keys; i++) {
+			small.put("s" + i, "value-" + i);
+		}
+		// Every key read twice: the second read of a key still held is a near hit.
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < keys; i++) {
+				assertThat(small.get("s" + i, String.class)).isEqualTo("value-" + i);
+			}
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> small.nearSize() <= maxEntries);
+		assertThat(small.nearSize()).isPositive();
+		assertThat(small.nearHits() + small.nearMisses()).isEqualTo(2L * keys);
+		assertThat(small.nearMisses()).as("reads of keys the bound pushed out").isGreaterThan(keys);
+		// The estimate follows what is held: per entry at least the fixed overhead, and
+		// nothing once the cache is cleared.
+		assertThat(small.nearEstimatedBytes()).isBetween(small.nearSize() * NearCache.ENTRY_OVERHEAD_BYTES,
+				small.nearSize() * (NearCache.ENTRY_OVERHEAD_BYTES + 200L));
+		small.clear();
+		await().atMost(Duration.ofSeconds(5)).until(() -> small.nearEstimatedBytes() == 0);
+		assertThat(small.nearSize()).isZero();
 	}
 
 	private void assertNotReadAfterTheBound(String key, long writtenAt) {

@@ -16,12 +16,14 @@
 
 package dev.slotwise.autoconfigure.cache;
 
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteResult.RejectReason;
 import dev.slotwise.cache.ClusterCache;
 import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cache.NearCacheFlush;
 import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.cluster.SlotHealth;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -40,11 +42,15 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code slotwise.cache.gets} (cache, result=hit|miss): every read;</li>
  * <li>{@code slotwise.cache.degraded.reads} (cache): reads of failing slots answered
  * without Redis (a part of the gets);</li>
- * <li>{@code slotwise.cache.near.hits} (cache) and {@code slotwise.cache.near.size}
- * (cache): reads answered from the near cache, and its entries now;</li>
- * <li>{@code slotwise.cache.near.invalidations} and
- * {@code slotwise.cache.near.tracking.losses}: the near caches' invalidations, and the
- * times a master's tracking was lost;</li>
+ * <li>for a cache with a near cache, {@code slotwise.cache.near.hits} and {@code .misses}
+ * (cache): reads answered from memory, and reads that found no fresh copy and went to
+ * Redis; {@code slotwise.cache.near.size} (cache, entries) and
+ * {@code slotwise.cache.near.memory} (cache, bytes, estimated from the keys and the
+ * values' serialized size): what it holds now;</li>
+ * <li>{@code slotwise.cache.near.invalidations},
+ * {@code slotwise.cache.near.tracking.losses} and {@code slotwise.cache.near.flushes}
+ * (cause): the near caches' invalidations, the times a master's tracking was lost, and
+ * the times a master's copies stopped being fresh at once, by cause;</li>
  * <li>{@code slotwise.write-buffer.pending} and {@code .pending.bytes}: held now;</li>
  * <li>{@code slotwise.write-buffer.buffered}, {@code .replayed}, {@code .superseded}:
  * totals;</li>
@@ -102,6 +108,12 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 			counter(registry, "slotwise.cache.near.tracking.losses",
 					"Times a master's tracking link was lost or lapsed and its slots' near entries stopped being fresh",
 					tracker, NearCacheTracker::trackingLosses);
+			for (NearCacheFlush cause : NearCacheFlush.values()) {
+				FunctionCounter.builder("slotwise.cache.near.flushes", tracker, (t) -> t.flushes(cause))
+					.description("Times the near caches' copies of a master's slots stopped being fresh at once")
+					.tag("cause", tag(cause))
+					.register(registry);
+			}
 		}
 		WriteBuffer buffer = this.writeBuffer;
 		if (buffer != null) {
@@ -121,7 +133,7 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 					"Buffered versioned puts not applied because a newer value was written meanwhile", buffer,
 					WriteBuffer::superseded);
 			for (RejectReason reason : RejectReason.values()) {
-				String tag = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+				String tag = tag(reason);
 				FunctionCounter.builder("slotwise.write-buffer.dropped", buffer, (b) -> b.dropped().get(reason))
 					.description("Buffered writes dropped without being delivered")
 					.tag("reason", tag)
@@ -151,19 +163,35 @@ public class SlotwiseCacheMetrics implements MeterBinder {
 			.description("Cache reads")
 			.tags("cache", cache.getName(), "result", "miss")
 			.register(registry);
-		FunctionCounter.builder("slotwise.cache.near.hits", cache, ClusterCache::nearHits)
-			.description("Cache reads answered from this instance's near cache, without Redis (a part of the hits)")
-			.tags("cache", cache.getName())
-			.register(registry);
-		Gauge.builder("slotwise.cache.near.size", cache, ClusterCache::nearSize)
-			.description("Entries held in this instance's near cache now")
-			.tags("cache", cache.getName())
-			.baseUnit("entries")
-			.register(registry);
+		if (cache.hasNearCache()) {
+			FunctionCounter.builder("slotwise.cache.near.hits", cache, ClusterCache::nearHits)
+				.description("Cache reads answered from this instance's near cache, without Redis (a part of the hits)")
+				.tags("cache", cache.getName())
+				.register(registry);
+			FunctionCounter.builder("slotwise.cache.near.misses", cache, ClusterCache::nearMisses)
+				.description("Cache reads that found no fresh copy in this instance's near cache and went to Redis")
+				.tags("cache", cache.getName())
+				.register(registry);
+			Gauge.builder("slotwise.cache.near.size", cache, ClusterCache::nearSize)
+				.description("Entries held in this instance's near cache now")
+				.tags("cache", cache.getName())
+				.baseUnit("entries")
+				.register(registry);
+			Gauge.builder("slotwise.cache.near.memory", cache, ClusterCache::nearEstimatedBytes)
+				.description("Memory the near cache's entries take now, estimated from their keys and their values' "
+						+ "serialized size")
+				.tags("cache", cache.getName())
+				.baseUnit(BaseUnits.BYTES)
+				.register(registry);
+		}
 		FunctionCounter.builder("slotwise.cache.degraded.reads", cache, ClusterCache::degradedReads)
 			.description("Cache reads of failing slots answered without Redis")
 			.tag("cache", cache.getName())
 			.register(registry);
+	}
+
+	private static String tag(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	private static <T> void counter(MeterRegistry registry, String name, String description, T target,

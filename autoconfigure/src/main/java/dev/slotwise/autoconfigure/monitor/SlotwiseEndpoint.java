@@ -16,13 +16,19 @@
 
 package dev.slotwise.autoconfigure.monitor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.slotwise.buffer.WriteBuffer;
 import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cache.ClusterCache;
+import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cache.NearCacheFlush;
+import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.hotslot.HotSlotDetector;
 import dev.slotwise.hotslot.HotSlotSnapshot;
 import dev.slotwise.monitor.ClusterMonitor;
@@ -66,6 +72,10 @@ public class SlotwiseEndpoint {
 
 	private final @Nullable RateLimiter rateLimiter;
 
+	private final @Nullable ClusterCacheManager cacheManager;
+
+	private final @Nullable NearCacheTracker nearCacheTracker;
+
 	private final AtomicBoolean resharding = new AtomicBoolean();
 
 	private volatile SlotMigrator.@Nullable Progress lastReshard;
@@ -96,6 +106,28 @@ public class SlotwiseEndpoint {
 	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
 			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps,
 			@Nullable HotSlotDetector hotSlots, @Nullable RateLimiter rateLimiter) {
+		this(monitor, writeBuffer, slotTraffic, migrator, maxPlanSteps, hotSlots, rateLimiter, null, null);
+	}
+
+	/**
+	 * Create the endpoint with the hot-slot detector, the rate limiter and the caches.
+	 * @param monitor the cluster monitor
+	 * @param writeBuffer the write buffer, or {@code null}
+	 * @param slotTraffic traffic per slot, or {@code null} when not measured
+	 * @param migrator the migrator, or {@code null} when resharding is off
+	 * @param maxPlanSteps the most slots a plan moves
+	 * @param hotSlots the hot-slot detector, or {@code null}
+	 * @param rateLimiter the rate limiter, or {@code null}
+	 * @param cacheManager the caches, or {@code null}
+	 * @param nearCacheTracker the near caches' tracker, or {@code null} when no cache
+	 * keeps a near cache
+	 */
+	public SlotwiseEndpoint(ClusterMonitor monitor, @Nullable WriteBuffer writeBuffer,
+			@Nullable SlotTraffic slotTraffic, @Nullable SlotMigrator migrator, int maxPlanSteps,
+			@Nullable HotSlotDetector hotSlots, @Nullable RateLimiter rateLimiter,
+			@Nullable ClusterCacheManager cacheManager, @Nullable NearCacheTracker nearCacheTracker) {
+		this.cacheManager = cacheManager;
+		this.nearCacheTracker = nearCacheTracker;
 		this.hotSlots = hotSlots;
 		this.rateLimiter = rateLimiter;
 		this.monitor = monitor;
@@ -106,7 +138,8 @@ public class SlotwiseEndpoint {
 	}
 
 	/**
-	 * The cluster, the write buffer, hot slots, the rate limiter and the resharding plan.
+	 * The cluster, the write buffer, the caches, hot slots, the rate limiter and the
+	 * resharding plan.
 	 * @return the report
 	 */
 	@ReadOperation
@@ -119,6 +152,7 @@ public class SlotwiseEndpoint {
 		return new SlotwiseDescriptor(snapshot, ClusterHealthIndicator.warnings(snapshot),
 				snapshot.unreachableFromHere().stream().map(ClusterSnapshot.Master::address).toList(),
 				this.monitor.failovers(), (buffer != null) ? WriteBufferDescriptor.of(buffer) : null,
+				(this.cacheManager != null) ? CachesDescriptor.of(this.cacheManager, this.nearCacheTracker) : null,
 				(detector != null) ? detector.snapshot() : null,
 				(limiter != null) ? RateLimiterDescriptor.of(limiter) : null,
 				(traffic != null) ? ReshardingPlanDescriptor.of(plan(snapshot, traffic))
@@ -188,9 +222,9 @@ public class SlotwiseEndpoint {
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record SlotwiseDescriptor(ClusterSnapshot cluster, List<String> warnings, List<String> unreachableFromHere,
-			long failovers, @Nullable WriteBufferDescriptor writeBuffer, @Nullable HotSlotSnapshot hotSlots,
-			@Nullable RateLimiterDescriptor rateLimiter, ReshardingPlanDescriptor reshardingPlan,
-			SlotMigrator.@Nullable Progress lastReshard) {
+			long failovers, @Nullable WriteBufferDescriptor writeBuffer, @Nullable CachesDescriptor caches,
+			@Nullable HotSlotSnapshot hotSlots, @Nullable RateLimiterDescriptor rateLimiter,
+			ReshardingPlanDescriptor reshardingPlan, SlotMigrator.@Nullable Progress lastReshard) {
 
 	}
 
@@ -211,6 +245,76 @@ public class SlotwiseEndpoint {
 		static WriteBufferDescriptor of(WriteBuffer buffer) {
 			return new WriteBufferDescriptor(buffer.pending(), buffer.pendingBytes(), buffer.bufferedTotal(),
 					buffer.replayed(), buffer.superseded(), buffer.dropped(), buffer.rejected());
+		}
+
+	}
+
+	/**
+	 * The caches, and the near caches' tracking.
+	 *
+	 * @param caches each cache's reads, by name
+	 * @param nearCache the near caches' tracking, or {@code null} when no cache keeps a
+	 * near cache
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record CachesDescriptor(Map<String, CacheDescriptor> caches, @Nullable NearTrackingDescriptor nearCache) {
+
+		static CachesDescriptor of(ClusterCacheManager cacheManager, @Nullable NearCacheTracker tracker) {
+			List<ClusterCache> all = new ArrayList<>();
+			cacheManager.forEachCache(all::add);
+			Map<String, CacheDescriptor> caches = new TreeMap<>();
+			all.forEach((cache) -> caches.put(cache.getName(), CacheDescriptor.of(cache)));
+			return new CachesDescriptor(caches, (tracker != null) ? NearTrackingDescriptor.of(tracker) : null);
+		}
+
+	}
+
+	/**
+	 * One cache's reads.
+	 *
+	 * @param hits reads that found a value
+	 * @param misses reads that found none
+	 * @param degradedReads reads of failing slots answered without Redis
+	 * @param near its near cache, or {@code null} when it keeps none
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record CacheDescriptor(long hits, long misses, long degradedReads, @Nullable NearDescriptor near) {
+
+		static CacheDescriptor of(ClusterCache cache) {
+			return new CacheDescriptor(cache.hits(), cache.misses(), cache.degradedReads(),
+					cache.hasNearCache() ? new NearDescriptor(cache.nearHits(), cache.nearMisses(), cache.nearSize(),
+							cache.nearEstimatedBytes()) : null);
+		}
+
+	}
+
+	/**
+	 * One cache's near cache.
+	 *
+	 * @param hits reads answered from memory
+	 * @param misses reads that found no fresh copy and went to Redis
+	 * @param entries copies held now
+	 * @param estimatedBytes what they take, estimated from their keys and serialized
+	 * values
+	 */
+	public record NearDescriptor(long hits, long misses, long entries, long estimatedBytes) {
+
+	}
+
+	/**
+	 * The near caches' tracking, shared by every near cache.
+	 *
+	 * @param maxStaleness how long after its acknowledgement a write may be unseen
+	 * @param invalidations invalidations received (keys, and flushes)
+	 * @param trackingLosses times a master's tracking was lost or lapsed
+	 * @param flushes times a master's copies stopped being fresh at once, by cause
+	 */
+	public record NearTrackingDescriptor(String maxStaleness, long invalidations, long trackingLosses,
+			Map<NearCacheFlush, Long> flushes) {
+
+		static NearTrackingDescriptor of(NearCacheTracker tracker) {
+			return new NearTrackingDescriptor(tracker.maxStaleness().toString(), tracker.invalidations(),
+					tracker.trackingLosses(), tracker.flushes());
 		}
 
 	}

@@ -18,9 +18,12 @@ package dev.slotwise.autoconfigure.monitor;
 
 import java.time.Duration;
 
+import dev.slotwise.autoconfigure.cache.ClusterCacheAutoConfiguration;
 import dev.slotwise.autoconfigure.hotslot.HotSlotAutoConfiguration;
 import dev.slotwise.autoconfigure.ratelimit.RateLimiterAutoConfiguration;
 import dev.slotwise.buffer.WriteBuffer;
+import dev.slotwise.cache.ClusterCacheManager;
+import dev.slotwise.cache.NearCacheTracker;
 import dev.slotwise.hotslot.HotSlotDetector;
 import dev.slotwise.monitor.ClusterMonitor;
 import dev.slotwise.ratelimit.RateLimiter;
@@ -42,7 +45,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Auto-configuration of the {@code slotwise} actuator endpoint, when it is exposed.
  */
 @AutoConfiguration(after = { ClusterMonitorAutoConfiguration.class, HotSlotAutoConfiguration.class,
-		RateLimiterAutoConfiguration.class })
+		RateLimiterAutoConfiguration.class, ClusterCacheAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(ClusterMonitor.class)
 public final class SlotwiseEndpointAutoConfiguration {
@@ -53,7 +56,8 @@ public final class SlotwiseEndpointAutoConfiguration {
 	SlotwiseEndpoint slotwiseEndpoint(ClusterMonitor monitor, ObjectProvider<WriteBuffer> writeBuffer,
 			ObjectProvider<SlotTraffic> slotTraffic, RedisConnectionFactory connectionFactory,
 			SlotwiseMonitorProperties properties, ObjectProvider<HotSlotDetector> hotSlots,
-			ObjectProvider<RateLimiter> rateLimiter) {
+			ObjectProvider<RateLimiter> rateLimiter, ObjectProvider<ClusterCacheManager> cacheManager,
+			ObjectProvider<NearCacheTracker> nearCacheTracker) {
 		SlotwiseMonitorProperties.Endpoint endpoint = properties.getEndpoint();
 		if (endpoint.getMaxPlanSteps() < 1) {
 			throw new InvalidConfigurationPropertyValueException("slotwise.monitor.endpoint.max-plan-steps",
@@ -62,7 +66,8 @@ public final class SlotwiseEndpointAutoConfiguration {
 		SlotMigrator migrator = endpoint.isReshardEnabled()
 				? new SlotMigrator(connectionFactory, 100, Duration.ofSeconds(5)) : null;
 		return new SlotwiseEndpoint(monitor, writeBuffer.getIfAvailable(), slotTraffic.getIfAvailable(), migrator,
-				endpoint.getMaxPlanSteps(), hotSlots.getIfAvailable(), rateLimiter.getIfAvailable());
+				endpoint.getMaxPlanSteps(), hotSlots.getIfAvailable(), rateLimiter.getIfAvailable(),
+				cacheManager.getIfAvailable(), nearCacheTracker.getIfAvailable());
 	}
 
 }

@@ -280,6 +280,39 @@ class ClusterCacheAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(SlotwiseCacheMetrics.class));
 	}
 
+	@Test
+	void nearCacheMetersAreBoundForCachesThatKeepOne() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withPropertyValues("slotwise.cache.caches.products.near.enabled=true")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ClusterKeys keys = context.getBean(ClusterKeys.class);
+				// A failing slot: the read finds no copy, fails fast and degrades.
+				context.getBean(SlotHealth.class).markFailing(keys.slot("products::{n}"));
+				Cache products = context.getBean(CacheManager.class).getCache("products");
+				Cache plain = context.getBean(CacheManager.class).getCache("plain");
+				assertThat(products.get("{n}")).isNull();
+				assertThat(plain).isNotNull();
+				assertThat(
+						registry.get("slotwise.cache.near.misses").tag("cache", "products").functionCounter().count())
+					.isEqualTo(1);
+				assertThat(registry.get("slotwise.cache.near.hits").tag("cache", "products").functionCounter().count())
+					.isZero();
+				assertThat(registry.get("slotwise.cache.near.memory").tag("cache", "products").gauge().value())
+					.isZero();
+				assertThat(registry.get("slotwise.cache.near.size").tag("cache", "products").gauge().value()).isZero();
+				assertThat(registry.find("slotwise.cache.near.hits").tag("cache", "plain").meters())
+					.as("a cache without a near cache has no near meters")
+					.isEmpty();
+				assertThat(registry.get("slotwise.cache.near.flushes").meters())
+					.extracting((meter) -> meter.getId().getTag("cause"))
+					.containsExactlyInAnyOrder("tracking-started", "reconnect", "heartbeat-lapsed", "owner-changed",
+							"master-flushed");
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class Caching {

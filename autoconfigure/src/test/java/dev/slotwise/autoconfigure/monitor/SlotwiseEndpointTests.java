@@ -22,11 +22,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.CacheDescriptor;
+import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.CachesDescriptor;
+import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.NearDescriptor;
+import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.NearTrackingDescriptor;
 import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.RateLimiterDescriptor;
 import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.ReshardingPlanDescriptor;
 import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.SlotwiseDescriptor;
 import dev.slotwise.autoconfigure.monitor.SlotwiseEndpoint.WriteBufferDescriptor;
 import dev.slotwise.buffer.WriteResult.RejectReason;
+import dev.slotwise.cache.NearCacheFlush;
 import dev.slotwise.hotslot.HotSlotDetector;
 import dev.slotwise.hotslot.HotSlotSettings;
 import dev.slotwise.monitor.ClusterMonitor;
@@ -75,6 +80,10 @@ class SlotwiseEndpointTests {
 				List.of("a warning"), List.of("127.0.0.1:7002"), 1,
 				new WriteBufferDescriptor(1, 10, 3, 2, 1, Map.of(RejectReason.EXPIRED, 1L),
 						Map.of(RejectReason.OVERFLOW, 2L)),
+				new CachesDescriptor(
+						Map.of("products", new CacheDescriptor(5, 2, 1, new NearDescriptor(3, 4, 1, 180)), "plain",
+								new CacheDescriptor(1, 0, 0, null)),
+						new NearTrackingDescriptor("PT0.2S", 9, 1, Map.of(NearCacheFlush.RECONNECT, 1L))),
 				new HotSlotDetector(HotSlotSettings.defaults(), null, (event) -> {
 				}).snapshot(),
 				new RateLimiterDescriptor(Map.of("login", RateLimit.fixedWindow(5, Duration.ofMinutes(1))),
@@ -82,7 +91,17 @@ class SlotwiseEndpointTests {
 				ReshardingPlanDescriptor.of(plan), new SlotMigrator.Progress(1, 1, 0, 300, null, null));
 		Map<String, Object> report = read(descriptor);
 		assertThat(report.keySet()).containsExactly("cluster", "warnings", "unreachableFromHere", "failovers",
-				"writeBuffer", "hotSlots", "rateLimiter", "reshardingPlan", "lastReshard");
+				"writeBuffer", "caches", "hotSlots", "rateLimiter", "reshardingPlan", "lastReshard");
+		Map<String, Object> caches = (Map<String, Object>) report.get("caches");
+		assertThat(caches).containsOnlyKeys("caches", "nearCache");
+		Map<String, Map<String, Object>> byName = (Map<String, Map<String, Object>>) caches.get("caches");
+		assertThat(byName.get("products")).containsOnlyKeys("hits", "misses", "degradedReads", "near")
+			.containsEntry("near", Map.of("hits", 3, "misses", 4, "entries", 1, "estimatedBytes", 180));
+		assertThat(byName.get("plain")).as("no near section without a near cache")
+			.containsOnlyKeys("hits", "misses", "degradedReads");
+		assertThat((Map<String, Object>) caches.get("nearCache"))
+			.containsOnlyKeys("maxStaleness", "invalidations", "trackingLosses", "flushes")
+			.containsEntry("flushes", Map.of("RECONNECT", 1));
 		assertThat(report.get("unreachableFromHere")).isEqualTo(List.of("127.0.0.1:7002"));
 		assertThat((Map<String, Object>) report.get("writeBuffer"))
 			.containsOnlyKeys("pending", "pendingBytes", "buffered", "replayed", "superseded", "dropped", "rejected")
