@@ -231,10 +231,11 @@ public final class SoakInstance {
 					op = SoakHistory.Op.EVICT;
 					this.cache.evict(cacheKey);
 				}
-				long end = System.nanoTime();
+				// The write counts as returned once it is known where it is: one the
+				// buffer replays between the two readings is in Redis by the second.
 				boolean held = this.buffer
 					.pendingWrite(this.cache.redisKey(cacheKey).getBytes(StandardCharsets.UTF_8)) != null;
-				this.out.record(op, this.index, start, end, cacheKey, seq, held ? "BUFFERED" : "WRITTEN");
+				this.out.record(op, this.index, start, System.nanoTime(), cacheKey, seq, held ? "BUFFERED" : "WRITTEN");
 			}
 			catch (RuntimeException ex) {
 				this.out.error(this.index, start, ex);
