@@ -455,10 +455,20 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 			if (running != null) {
 				return running.thenApply((value) -> (T) fromStoreValue(value));
 			}
+			CompletableFuture<T> loading;
+			try {
+				loading = valueLoader.get();
+			}
+			catch (RuntimeException | Error ex) {
+				// Callers that joined this load must not wait for one that never began.
+				this.loads.remove(key, mine);
+				mine.completeExceptionally(ex);
+				throw ex;
+			}
 			// The loader's future may complete on an event loop (a WebClient call, a
 			// reactive Redis read): the fill, a blocking write, runs on the cache's own
 			// threads instead.
-			valueLoader.get().whenCompleteAsync((value, failure) -> {
+			loading.whenCompleteAsync((value, failure) -> {
 				try {
 					if (failure != null) {
 						mine.completeExceptionally(failure);

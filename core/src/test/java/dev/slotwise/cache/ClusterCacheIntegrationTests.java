@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -114,6 +116,20 @@ class ClusterCacheIntegrationTests {
 			.isEqualTo("1");
 		assertThat(cache.retrieve("b", () -> CompletableFuture.completedFuture("2")).get()).isEqualTo("2");
 		assertThat(cache.get("b", String.class)).isEqualTo("2");
+	}
+
+	@Test
+	void aRetrieveLoaderThatThrowsBeforeItsFutureExistsFailsThatCallerAndLeavesNoLoadBehind() throws Exception {
+		ClusterCache cache = cache("async-throwing", true, 0);
+		CompletableFuture<String> failed = cache.retrieve("k", () -> {
+			throw new IllegalStateException("no client");
+		});
+		assertThat(failed).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.withRootCauseInstanceOf(IllegalStateException.class);
+		assertThat(cache.retrieve("k", () -> CompletableFuture.completedFuture("loaded")).get(5, TimeUnit.SECONDS))
+			.as("the next caller loads instead of joining a load that never began")
+			.isEqualTo("loaded");
 	}
 
 	@Test
