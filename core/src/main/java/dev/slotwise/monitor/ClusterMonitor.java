@@ -586,6 +586,13 @@ public class ClusterMonitor implements SmartLifecycle {
 
 	private void remember(ClusterSnapshot current) {
 		for (Master master : current.masters()) {
+			KnownNode known = this.knownNodes.get(master.id());
+			if (master.slots().isEmpty() && known != null && known.masterId() != null) {
+				// A replica promoted in this node's view before its slots reached it:
+				// the failover is announced once it serves them.
+				this.knownNodes.put(master.id(), new KnownNode(master.address(), known.masterId()));
+				continue;
+			}
 			this.knownNodes.put(master.id(), new KnownNode(master.address(), null));
 			for (Replica replica : master.replicas()) {
 				this.knownNodes.put(replica.id(), new KnownNode(replica.address(), master.id()));
