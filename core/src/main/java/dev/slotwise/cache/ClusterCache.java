@@ -460,10 +460,9 @@ public class ClusterCache extends AbstractValueAdaptingCache {
 				loading = valueLoader.get();
 			}
 			catch (RuntimeException | Error ex) {
-				// Callers that joined this load must not wait for one that never began.
-				this.loads.remove(key, mine);
-				mine.completeExceptionally(ex);
-				throw ex;
+				// A loader that throws before its future exists ends its load as a
+				// failed future would: callers that joined it must not wait forever.
+				loading = CompletableFuture.failedFuture(ex);
 			}
 			// The loader's future may complete on an event loop (a WebClient call, a
 			// reactive Redis read): the fill, a blocking write, runs on the cache's own
