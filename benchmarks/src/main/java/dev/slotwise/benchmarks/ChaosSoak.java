@@ -37,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.slotwise.benchmarks.SoakHistory.Entry;
 import dev.slotwise.benchmarks.SoakHistory.Op;
@@ -73,9 +75,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * smoke|long [output directory]}: {@code smoke} is 60 s with seed 1 and a fault every 8 s
  * or so (what CI runs), {@code long} 30 minutes with a fault every 25 s or so. The system
  * properties {@code soak.seed}, {@code soak.seconds} and {@code soak.fault-seconds}
- * change them. The same seed draws the same faults, on the same masters, in the same
- * order; the load's timing, and so what each fault catches in flight, is the machine's.
- * Exits with 1 if a promise was broken.
+ * change them, and {@code soak.kinds} ({@code CLUSTER_RESTART,MASTER_HANG}) draws only
+ * the kinds it lists. The same seed draws the same faults, on the same masters, in the
+ * same order; the load's timing, and so what each fault catches in flight, is the
+ * machine's. Exits with 1 if a promise was broken.
  */
 public final class ChaosSoak {
 
@@ -87,6 +90,10 @@ public final class ChaosSoak {
 	static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final long STARTED = System.nanoTime();
+
+	private static final Set<Integer> ALL_SLOTS = IntStream.range(0, SlotHash.SLOT_COUNT)
+		.boxed()
+		.collect(Collectors.toUnmodifiableSet());
 
 	private ChaosSoak() {
 	}
@@ -106,7 +113,12 @@ public final class ChaosSoak {
 			.masters(3)
 			.replicasPerMaster(1)
 			.nodeTimeout(NODE_TIMEOUT)
-			.config("cluster-require-full-coverage no")
+			// Every write a node acknowledges is on its disk before the reply, so that
+			// the
+			// whole cluster's stop and start loses nothing on Redis's side: with the
+			// default (everysec) Redis itself loses up to a second of writes at a power
+			// loss.
+			.config("cluster-require-full-coverage no", "appendonly yes", "appendfsync always")
 			.networkFaults(true)
 			.start()) {
 			List<InstanceProcess> instances = new ArrayList<>();
@@ -286,7 +298,7 @@ public final class ChaosSoak {
 
 		MASTER_KILL("kill", true), MASTER_HANG("hang", true), MANUAL_FAILOVER("failover", false),
 		MIGRATION("migrate", false), CLIENT_KILL("client-kill", false), NETWORK("network", false),
-		INSTANCE_KILL("instance-kill", true), OVERLAP("overlap", true);
+		INSTANCE_KILL("instance-kill", true), OVERLAP("overlap", true), CLUSTER_RESTART("cluster-restart", false);
 
 		final String label;
 
@@ -352,7 +364,7 @@ public final class ChaosSoak {
 		 */
 		private Kind nextKind() {
 			if (this.deck.isEmpty()) {
-				this.deck.addAll(List.of(Kind.values()));
+				this.deck.addAll(kinds());
 				for (int i = this.deck.size() - 1; i > 0; i--) {
 					Collections.swap(this.deck, i, this.random.nextInt(i + 1));
 				}
@@ -360,8 +372,30 @@ public final class ChaosSoak {
 			return this.deck.remove(this.deck.size() - 1);
 		}
 
+		/**
+		 * Every kind, or those the system property {@code soak.kinds} lists
+		 * ({@code CLUSTER_RESTART,MASTER_HANG}).
+		 */
+		private static List<Kind> kinds() {
+			String only = System.getProperty("soak.kinds", "");
+			if (only.isBlank()) {
+				return List.of(Kind.values());
+			}
+			List<Kind> kinds = new ArrayList<>();
+			for (String name : only.split(",")) {
+				try {
+					kinds.add(Kind.valueOf(name.trim()));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("soak.kinds lists '" + name
+							+ "', which is not a fault kind; use " + "some of " + List.of(Kind.values()), ex);
+				}
+			}
+			return kinds;
+		}
+
 		private FaultRecord make(Kind kind, ClusterNode victim, ClusterNode other) throws Exception {
-			Set<Integer> slots = slotsOf(victim);
+			Set<Integer> slots = (kind == Kind.CLUSTER_RESTART) ? ALL_SLOTS : slotsOf(victim);
 			long start = System.nanoTime();
 			String detail = switch (kind) {
 				case MASTER_KILL -> killAndRestart(victim, null);
@@ -373,9 +407,11 @@ public final class ChaosSoak {
 				case INSTANCE_KILL ->
 					killAndRestart(victim, this.instances.get(this.random.nextInt(this.instances.size())));
 				case OVERLAP -> overlap(victim, other);
+				case CLUSTER_RESTART -> restartCluster();
 			};
 			this.cluster.awaitHealthy();
-			return new FaultRecord(kind, victim.name(), slots, start, System.nanoTime(), detail);
+			return new FaultRecord(kind, (kind == Kind.CLUSTER_RESTART) ? "every node" : victim.name(), slots, start,
+					System.nanoTime(), detail);
 		}
 
 		/**
@@ -399,6 +435,19 @@ public final class ChaosSoak {
 			Thread.sleep(downFor);
 			this.cluster.restart(master);
 			return detail;
+		}
+
+		/**
+		 * Every node SIGKILLed, as at a power loss, and all of them started again a few
+		 * seconds later from their append-only files and {@code nodes.conf}.
+		 */
+		private String restartCluster() throws InterruptedException {
+			long downFor = 2000 + this.random.nextLong(4000);
+			List<ClusterNode> nodes = this.cluster.nodes();
+			nodes.forEach(this.cluster::kill);
+			Thread.sleep(downFor);
+			nodes.forEach(this.cluster::restart);
+			return "all " + nodes.size() + " nodes SIGKILLed, down " + downFor + " ms";
 		}
 
 		private String hang(ClusterNode master) throws InterruptedException {
